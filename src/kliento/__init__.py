@@ -1,0 +1,1 @@
+"""Kliento: a customer register and multi-merchant customer card service."""

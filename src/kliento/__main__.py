@@ -1,0 +1,3 @@
+from kliento.cli import main
+
+main()

@@ -1,0 +1,101 @@
+"""Landing pages of the back-office (/staff/) and the merchant portal (/merchant/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kliento.accounts.models import User
+from kliento.accounts.roles import StaffRole
+
+
+@dataclass(frozen=True)
+class StaffArea:
+    """One area of the back-office and the roles that work in it."""
+
+    title: str | Promise
+    description: str | Promise
+    roles: frozenset[StaffRole]
+    url_name: str | None = None  # None until the area's pages exist
+
+
+STAFF_AREAS = (
+    StaffArea(
+        _("Data subject requests"),
+        _("Access, export, correction and erasure requests with their due dates."),
+        frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER}),
+    ),
+    StaffArea(
+        _("Customer support"),
+        _("Find a cardholder's account to help them; every look is recorded and shown to them."),
+        frozenset({StaffRole.CUSTOMER_SERVICE}),
+    ),
+    StaffArea(
+        _("Privacy"),
+        _("Records of processing, retention, disclosures to card issuers and partners."),
+        frozenset({StaffRole.PRIVACY_OFFICER}),
+    ),
+    StaffArea(
+        _("Campaigns"),
+        _("Marketing campaigns, surveys and prize draws to people who consented."),
+        frozenset({StaffRole.MARKETING}),
+    ),
+    StaffArea(
+        _("Merchant approvals"),
+        _("Approve merchants and their premises before they can check people in."),
+        frozenset({StaffRole.ADMINISTRATOR}),
+    ),
+    StaffArea(
+        _("Administration"),
+        _("Users, staff roles and settings in the Django admin."),
+        frozenset({StaffRole.ADMINISTRATOR}),
+        url_name="admin:index",
+    ),
+    StaffArea(
+        _("Audit log"),
+        _("The tamper-evident log of every access to personal data."),
+        frozenset({StaffRole.AUDITOR, StaffRole.PRIVACY_OFFICER}),
+    ),
+)
+
+
+def staff_roles_of(user: User) -> list[StaffRole]:
+    """The staff roles ``user`` holds, in the order StaffRole declares them."""
+    names = set(user.groups.values_list("name", flat=True))
+    return [role for role in StaffRole if role.value in names]
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The back-office start page: the areas the signed-in staff user's roles open.
+
+    MFA is already enforced by StaffMfaMiddleware before this view runs.
+    """
+    user = cast(User, request.user)  # login_required: never anonymous here
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied
+    roles = staff_roles_of(user)
+    areas = [area for area in STAFF_AREAS if area.roles.intersection(roles)]
+    return render(request, "staff/home.html", {"roles": roles, "areas": areas})
+
+
+MERCHANT_FEATURES = (
+    (_("Check-in"), _("Identify customers by card or phone and record their visits.")),
+    (_("Customers"), _("See what each customer chose to share with you, nothing more.")),
+    (_("Loyalty programs"), _("Points and stamps, rewards and their redemptions.")),
+    (_("Premises and terminals"), _("Your locations and the devices that check people in.")),
+    (_("Statistics"), _("Visits and rewards over time, without personal data.")),
+)
+
+
+@login_required
+def merchant_home(request: HttpRequest) -> HttpResponse:
+    """The merchant portal's dashboard shell; merchant features add their pages here."""
+    return render(request, "merchant/home.html", {"features": MERCHANT_FEATURES})

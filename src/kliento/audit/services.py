@@ -1,0 +1,81 @@
+"""Appending to the audit log, in the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kliento.audit.actors import Actor, require_actor
+from kliento.audit.models import AuditEntry, ChainHead
+
+GENESIS = b"\x00" * 32
+
+
+def entry_digest(entry: AuditEntry) -> bytes:
+    """The hash of an entry: SHA-256 over the previous hash and its canonical content."""
+    at = entry.at.astimezone(UTC) if isinstance(entry.at, datetime) else entry.at
+    content = {
+        "at": at.isoformat(timespec="microseconds"),
+        "actor_kind": entry.actor_kind,
+        "actor_id": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "subject_id": str(entry.subject_id) if entry.subject_id else None,
+        "items": list(entry.items),
+        "purpose": entry.purpose,
+        "ticket": entry.ticket,
+        "via": entry.via,
+        "ip_address": entry.ip_address,
+        "context": entry.context,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(bytes(entry.prev_hash) + canonical.encode()).digest()
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    subject_id: UUID | None = None,
+    items: Iterable[str] = (),
+    purpose: str = "",
+    ticket: str = "",
+    context: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Must run inside the transaction of the change or read it records,
+    so the entry and the act commit or roll back together."""
+    actor = require_actor(actor)
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction it records")
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            action=action,
+            subject_id=subject_id,
+            items=sorted(set(items)),
+            purpose=purpose[:200],
+            ticket=ticket[:64],
+            via=actor.via,
+            ip_address=actor.ip_address,
+            context={**actor.context, **(context or {})},
+            prev_hash=bytes(head.hash),
+        )
+        entry.hash = entry_digest(entry)
+        entry.save(force_insert=True)
+        head.seq = entry.seq
+        head.hash = entry.hash
+        head.save(update_fields=["seq", "hash"])
+    return entry

@@ -1,0 +1,156 @@
+"""The one Ninja API object at /api/v1/ and the one error envelope.
+
+Every error, whichever layer raises it, leaves as
+``{"code": "...", "message": "...", "details": {...}}`` with the matching status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from kliento.accounts.api import router as accounts_router
+from kliento.accounts.api_auth import default_auth
+from kliento.common.errors import DomainError, ErrorCode
+from kliento.register.api import router as register_router
+from kliento.visits.api import router as visits_router
+
+logger = logging.getLogger("kliento.api")
+
+api = NinjaAPI(
+    title="Kliento API",
+    version="1",
+    description=(
+        "The Kliento customer register and customer card API. Errors always use the "
+        'envelope {"code", "message", "details"}.'
+    ),
+    urls_namespace="api",
+    auth=default_auth,
+    # The document is public at /api/v1/openapi.json (and committed as docs/openapi.json);
+    # Ninja's Swagger page would load scripts from a CDN, which our CSP forbids.
+    docs_url=None,
+)
+
+
+def _envelope(request: HttpRequest, error: DomainError) -> HttpResponse:
+    # One line per refusal: method, path, status and code, never headers or bodies
+    # (they carry tokens, cookies and personal data).
+    logger.info(
+        "api refused method=%s path=%s status=%s code=%s",
+        request.method,
+        request.path,
+        error.status,
+        error.code,
+    )
+    response = api.create_response(request, error.envelope(), status=error.status)
+    if error.status == 429 and "retry_after" in error.details:
+        response["Retry-After"] = str(error.details["retry_after"])
+    return response
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _envelope(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: list[dict[str, Any]] = [
+        {
+            "loc": [str(part) for part in error.get("loc", ())],
+            "message": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors
+    ]
+    return _envelope(
+        request,
+        DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            _("Some fields are not valid."),
+            details={"errors": fields},
+        ),
+    )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    details = {"retry_after": math.ceil(exc.wait)} if exc.wait else {}
+    return _envelope(
+        request,
+        DomainError(
+            ErrorCode.RATE_LIMITED, _("Too many requests. Try again later."), details=details
+        ),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _envelope(
+        request, DomainError(ErrorCode.NOT_AUTHENTICATED, _("Authentication is required."))
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, RequestDataTooBig):
+        error = DomainError(ErrorCode.BODY_TOO_LARGE, _("The request body is too large."))
+    elif isinstance(cause, ValueError | json.JSONDecodeError):
+        error = DomainError(ErrorCode.MALFORMED_JSON, _("The request body is not valid JSON."))
+    else:
+        code = {
+            400: ErrorCode.BAD_REQUEST,
+            401: ErrorCode.NOT_AUTHENTICATED,
+            403: ErrorCode.PERMISSION_DENIED,
+            404: ErrorCode.NOT_FOUND,
+            405: ErrorCode.METHOD_NOT_ALLOWED,
+            409: ErrorCode.CONFLICT,
+            429: ErrorCode.RATE_LIMITED,
+        }.get(exc.status_code, ErrorCode.BAD_REQUEST)
+        error = DomainError(code, str(exc), status=exc.status_code)
+    return _envelope(request, error)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _envelope(
+        request,
+        DomainError(
+            ErrorCode.BODY_TOO_LARGE,
+            _("The request body is too large."),
+            details={"max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        ),
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _envelope(request, DomainError(ErrorCode.NOT_FOUND, _("Not found.")))
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _envelope(request, DomainError(ErrorCode.PERMISSION_DENIED, _("You may not do this.")))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("api error path=%s", request.path)
+    return _envelope(
+        request, DomainError(ErrorCode.SERVER_ERROR, _("Something went wrong on our side."))
+    )
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", register_router)
+api.add_router("/", visits_router)

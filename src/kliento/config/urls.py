@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from kliento.accounts import views as accounts_views
+from kliento.accounts import views_tokens
+from kliento.common import http
+from kliento.common.views import home
+from kliento.config.api import api
+
+handler400 = http.handler400
+handler403 = http.handler403
+handler404 = http.handler404
+handler500 = http.handler500
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", http.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("account/tokens/", views_tokens.token_page, name="account_tokens"),
+    path(
+        "account/tokens/<uuid:token_id>/revoke/",
+        views_tokens.token_revoke,
+        name="account_token_revoke",
+    ),
+    path("profile/", include("kliento.register.urls")),
+    path("profile/", include("kliento.consent.urls")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", http.handler404),
+    path("admin/", admin.site.urls),
+    path("staff/", accounts_views.staff_home, name="staff_home"),
+    path("merchant/", accounts_views.merchant_home, name="merchant_home"),
+]

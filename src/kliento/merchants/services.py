@@ -1,0 +1,200 @@
+"""Writes for merchants: approval by the register holder, premises, staff, terminals."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kliento.accounts.models import ApiToken, User
+from kliento.accounts.roles import StaffRole
+from kliento.accounts.tokens import token_create, token_revoke
+from kliento.audit.actors import Actor, require_actor
+from kliento.audit.models import ActorKind
+from kliento.audit.services import audit_record
+from kliento.common.errors import DomainError, ErrorCode
+from kliento.merchants.models import Invitation, Membership, Merchant, Premises, Terminal
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def _require_administrator(actor: Actor) -> None:
+    require_actor(actor)
+    if actor.kind == ActorKind.SYSTEM:
+        return
+    if actor.user is None or not actor.user.has_role(StaffRole.ADMINISTRATOR):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only an administrator may do this."))
+
+
+def _acting_user(actor: Actor) -> User:
+    if actor.user is None:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only a signed-in member may do this."))
+    return actor.user
+
+
+def require_manager(membership: Membership) -> None:
+    """Owners and managers run the merchant; cashiers only check in."""
+    if not membership.manages:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only an owner or a manager may do this."))
+
+
+def require_active(merchant: Merchant) -> None:
+    """An unapproved or suspended merchant can do nothing."""
+    if not merchant.is_active:
+        raise DomainError(
+            ErrorCode.MERCHANT_INACTIVE, _("This merchant is not approved to use Kliento.")
+        )
+
+
+@transaction.atomic
+def merchant_create(*, name: str, business_id: str, owner: User, actor: Actor) -> Merchant:
+    """Register a merchant (pending approval) with its first owner. Administrators only."""
+    _require_administrator(actor)
+    merchant = Merchant.objects.create(name=name.strip(), business_id=business_id.strip())
+    Membership.objects.create(merchant=merchant, user=owner, role=Membership.Role.OWNER)
+    audit_record(
+        actor=actor, action="merchant.create", context={"merchant": str(merchant.public_id)}
+    )
+    return merchant
+
+
+@transaction.atomic
+def merchant_set_status(*, merchant: Merchant, status: str, actor: Actor) -> Merchant:
+    """Approve or suspend a merchant. Administrators only."""
+    _require_administrator(actor)
+    if status not in Merchant.Status.values:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Unknown status."))
+    merchant.status = status
+    fields = ["status"]
+    if status == Merchant.Status.APPROVED and merchant.approved_at is None:
+        merchant.approved_at = timezone.now()
+        fields.append("approved_at")
+    merchant.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=f"merchant.{status}",
+        context={"merchant": str(merchant.public_id)},
+    )
+    return merchant
+
+
+@transaction.atomic
+def premises_create(
+    *, membership: Membership, name: str, street: str, postal_code: str, city: str, actor: Actor
+) -> Premises:
+    """Add premises to the merchant of ``membership`` (owner or manager)."""
+    require_actor(actor)
+    require_manager(membership)
+    require_active(membership.merchant)
+    premises = Premises.objects.create(
+        merchant=membership.merchant, name=name.strip(), street=street.strip(),
+        postal_code=postal_code.strip(), city=city.strip(),
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="premises.create", context={"premises": str(premises.public_id)}
+    )
+    return premises
+
+
+@transaction.atomic
+def premises_set_open(
+    *, membership: Membership, premises: Premises, is_open: bool, actor: Actor
+) -> None:
+    """Open or close premises for check-ins."""
+    require_actor(actor)
+    require_manager(membership)
+    Premises.objects.filter(pk=premises.pk, merchant=membership.merchant).update(is_open=is_open)
+
+
+@transaction.atomic
+def invitation_create(
+    *, membership: Membership, email: str, role: str, premises: list[Premises], actor: Actor
+) -> tuple[Invitation, str]:
+    """Invite someone to the merchant's staff. Returns the invitation and its secret token,
+    which goes only into the e-mail."""
+    require_actor(actor)
+    require_manager(membership)
+    require_active(membership.merchant)
+    if role not in Membership.Role.values:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Unknown role."))
+    if role == Membership.Role.OWNER and membership.role != Membership.Role.OWNER:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only an owner may invite an owner."))
+    if role == Membership.Role.CASHIER and not premises:
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED, _("Choose the premises where the cashier works.")
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        merchant=membership.merchant,
+        email=email.strip().lower(),
+        role=role,
+        token_hash=hashlib.sha256(token.encode()).digest(),
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    invitation.premises.set([p for p in premises if p.merchant_id == membership.merchant_id])
+    audit_record(actor=actor, action="merchant.invite", context={"role": role})
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User, actor: Actor) -> Membership:
+    """Join the merchant's staff with the invited role; the link works once, for 7 days."""
+    require_actor(actor)
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_hash=hashlib.sha256(token.encode()).digest())
+        .first()
+    )
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or invitation.expires_at < timezone.now()
+    ):
+        raise DomainError(ErrorCode.CODE_INVALID, _("This invitation is not valid any more."))
+    membership, _created = Membership.objects.update_or_create(
+        merchant=invitation.merchant, user=user, defaults={"role": invitation.role}
+    )
+    membership.premises.set(invitation.premises.all())
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_record(actor=actor, action="merchant.join", context={"role": invitation.role})
+    return membership
+
+
+@transaction.atomic
+def terminal_create(
+    *, membership: Membership, premises: Premises, name: str, actor: Actor
+) -> tuple[Terminal, str]:
+    """A terminal at ``premises`` and its token (shown once)."""
+    require_actor(actor)
+    require_manager(membership)
+    require_active(membership.merchant)
+    if premises.merchant_id != membership.merchant_id:
+        raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
+    token, plaintext = token_create(
+        kind=ApiToken.Kind.TERMINAL, name=f"terminal: {name.strip()}", actor=_acting_user(actor)
+    )
+    terminal = Terminal.objects.create(premises=premises, name=name.strip(), token=token)
+    audit_record(
+        actor=actor, action="terminal.create", context={"terminal": str(terminal.public_id)}
+    )
+    return terminal, plaintext
+
+
+@transaction.atomic
+def terminal_revoke(*, membership: Membership, terminal: Terminal, actor: Actor) -> None:
+    """Revoke a terminal's token at once."""
+    require_actor(actor)
+    require_manager(membership)
+    if terminal.premises.merchant_id != membership.merchant_id:
+        raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
+    token_revoke(token=terminal.token, actor=_acting_user(actor))
+    terminal.revoked_at = timezone.now()
+    terminal.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor, action="terminal.revoke", context={"terminal": str(terminal.public_id)}
+    )

@@ -1,0 +1,121 @@
+"""Granting and withdrawing what merchants see; joining and leaving merchants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kliento.audit.actors import Actor, require_actor
+from kliento.audit.services import audit_record
+from kliento.common.errors import DomainError, ErrorCode
+from kliento.merchants.models import Merchant
+from kliento.register import catalogue
+from kliento.register.models import Subject
+from kliento.sharing.models import Grant, Relationship
+
+
+def _shareable(item_key: str) -> catalogue.Item:
+    item = catalogue.get(item_key)
+    if not item.shareable:
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            _("This item cannot be shared with merchants."),
+            details={"item": item_key},
+        )
+    return item
+
+
+def _context(merchant: Merchant) -> dict[str, str]:
+    return {"merchant": str(merchant.public_id)}
+
+
+@transaction.atomic
+def relationship_join(*, subject: Subject, merchant: Merchant, actor: Actor) -> Relationship:
+    """The person opts in as a customer of an approved merchant."""
+    require_actor(actor)
+    if not merchant.is_active:
+        raise DomainError(ErrorCode.MERCHANT_INACTIVE, _("This merchant is not approved."))
+    relationship, created = Relationship.objects.get_or_create(subject=subject, merchant=merchant)
+    if created:
+        audit_record(
+            actor=actor, action="sharing.join", subject_id=subject.public_id,
+            context=_context(merchant),
+        )  # fmt: skip
+    return relationship
+
+
+@transaction.atomic
+def relationship_leave(*, subject: Subject, merchant: Merchant, actor: Actor) -> None:
+    """Leave a merchant: every grant to it is withdrawn at once."""
+    require_actor(actor)
+    items = sorted(
+        Grant.objects.filter(subject=subject, merchant=merchant).values_list("item", flat=True)
+    )
+    Grant.objects.filter(subject=subject, merchant=merchant).delete()
+    Relationship.objects.filter(subject=subject, merchant=merchant).delete()
+    audit_record(
+        actor=actor, action="sharing.leave", subject_id=subject.public_id, items=items,
+        context=_context(merchant),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def grants_set(
+    *,
+    subject: Subject,
+    merchant: Merchant,
+    items: Iterable[str],
+    actor: Actor,
+    confirm_special_for: str = "",
+) -> list[str]:
+    """Make exactly ``items`` shared with ``merchant``; returns the items now shared.
+
+    A special-category item (allergies) is shared only when ``confirm_special_for``
+    repeats the merchant's name: an explicit, separate confirmation. Nothing is shared
+    by default; an invalid item refuses the whole change.
+    """
+    require_actor(actor)
+    if not merchant.is_active:
+        raise DomainError(ErrorCode.MERCHANT_INACTIVE, _("This merchant is not approved."))
+    wanted = {_shareable(key).key for key in items}
+    special = {key for key in wanted if catalogue.BY_KEY[key].special_category}
+    current = {
+        g.item: g
+        for g in Grant.objects.select_for_update().filter(subject=subject, merchant=merchant)
+    }
+    new_special = special - set(current)
+    if new_special and confirm_special_for.strip().casefold() != merchant.name.casefold():
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            _("Confirm sharing health data by typing the merchant's name."),
+            details={"items": sorted(new_special), "merchant": merchant.name},
+        )
+    Relationship.objects.get_or_create(subject=subject, merchant=merchant)
+    now = timezone.now()
+    added = sorted(wanted - set(current))
+    removed = sorted(set(current) - wanted)
+    Grant.objects.filter(subject=subject, merchant=merchant, item__in=removed).delete()
+    Grant.objects.bulk_create(
+        Grant(
+            subject=subject,
+            merchant=merchant,
+            item=key,
+            granted_at=now,
+            confirmed_special_at=now if key in special else None,
+        )
+        for key in added
+    )
+    if added:
+        audit_record(
+            actor=actor, action="sharing.grant", subject_id=subject.public_id, items=added,
+            context=_context(merchant),
+        )  # fmt: skip
+    if removed:
+        audit_record(
+            actor=actor, action="sharing.withdraw", subject_id=subject.public_id, items=removed,
+            context=_context(merchant),
+        )  # fmt: skip
+    return sorted(wanted)
