@@ -79,6 +79,15 @@ def unwrap_data_key(wrapped: bytes, *, owner: str, kek_id: str) -> bytes:
     return open_sealed(kek(kek_id), bytes(wrapped), f"dek:{owner}".encode())
 
 
+def rewrap_data_key(
+    wrapped: bytes, *, owner: str, kek_id: str, new_kek_id: str | None = None
+) -> tuple[str, bytes]:
+    """Unwrap a data key with ``kek_id`` and wrap it again with the current KEK (or the one
+    named). The data key itself does not change, so nothing it encrypts is touched."""
+    data_key = unwrap_data_key(wrapped, owner=owner, kek_id=kek_id)
+    return wrap_data_key(data_key, owner=owner, kek_id=new_kek_id)
+
+
 def blind_index(kind: str, normalised_value: str) -> bytes:
     """Keyed HMAC-SHA256 of a normalised value, domain-separated by ``kind``."""
     message = kind.encode() + b"\x00" + normalised_value.encode()

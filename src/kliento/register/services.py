@@ -57,6 +57,21 @@ def subject_create(*, user: User | None, actor: Actor) -> Subject:
     return subject
 
 
+@transaction.atomic
+def subject_key_destroy(*, subject: Subject, actor: Actor) -> bool:
+    """Crypto-shredding: delete the subject's data key. Every value sealed under it, in
+    this database and in any copy of it, can then no longer be decrypted by anyone who
+    does not also hold an older copy of the wrapped key *and* the KEK that wrapped it
+    (so backups become unreadable once the KEK is rotated away). Returns whether a key
+    was destroyed."""
+    require_actor(actor)
+    deleted, _counts = DataKey.objects.filter(subject=subject).delete()
+    subject._state.fields_cache.pop("data_key", None)  # no stale copy on this instance
+    if deleted:
+        audit_record(actor=actor, action="subject.key_destroy", subject_id=subject.public_id)
+    return bool(deleted)
+
+
 def subject_of(user: User) -> Subject:
     """The user's subject, created on first use (registration creates it too)."""
     try:
