@@ -177,7 +177,16 @@ def card_register(*, subject: Subject, card_number: str, code: str, actor: Actor
 def card_block(*, card: Card, actor: Actor, reason: str) -> Card:
     """Block a lost card: it checks in nowhere from now on."""
     require_actor(actor)
-    Card.objects.filter(pk=card.pk).update(status=Card.Status.BLOCKED, blocked_at=timezone.now())
+    if card.kind == Card.Kind.PHONE:
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            _("The phone QR code cannot be blocked: each code expires within a minute."),
+        )
+    updated = Card.objects.filter(pk=card.pk, status=Card.Status.ACTIVE).update(
+        status=Card.Status.BLOCKED, blocked_at=timezone.now()
+    )
+    if not updated:
+        raise DomainError(ErrorCode.CONFLICT, _("This card is not in use any more."))
     card.refresh_from_db()
     audit_record(
         actor=actor, action="card.block", subject_id=card.holder.public_id if card.holder else None,

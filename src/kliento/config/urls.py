@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("profile/", include("kliento.register.urls")),
     path("profile/", include("kliento.consent.urls")),
+    path("profile/cards/", include("kliento.cards.urls")),
+    path("profile/visits/", include("kliento.visits.urls_person")),
     path("api/v1/", api.urls),
     re_path(r"^api/", http.handler404),
     path("admin/", admin.site.urls),

@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
 
+from kliento.accounts.models import User
 from kliento.audit.actors import Actor
+from kliento.common.errors import DomainError, ErrorCode
 from kliento.merchants.api_auth import terminal_auth
 from kliento.merchants.models import Terminal
-from kliento.visits import services
-from kliento.visits.models import Reward
-from kliento.visits.schemas import CheckinIn, CheckinOut, RedeemIn, RewardOut
+from kliento.register.services import subject_of
+from kliento.visits import history, services
+from kliento.visits.models import Reward, Visit
+from kliento.visits.schemas import (
+    CheckinIn,
+    CheckinOut,
+    MerchantVisitOut,
+    MerchantVisitPageOut,
+    MyVisitOut,
+    MyVisitPageOut,
+    RedeemIn,
+    RewardOut,
+)
 
 router = Router(tags=["check-in"], auth=terminal_auth)
+# The person's visits: their session or personal access token (the API's default auth).
+person_router = Router(tags=["visits"])
 
 
 def _actor(request: HttpRequest, terminal: Terminal) -> Actor:
@@ -93,3 +111,97 @@ def redeem(request: HttpRequest, payload: RedeemIn) -> dict[str, Any]:
         merchant=terminal.premises.merchant, code=payload.code, actor=_actor(request, terminal)
     )
     return reward_out(reward)
+
+
+# --- visits: the person sees all of theirs, a merchant's terminal only its merchant's ---
+
+
+class PageIn(Schema):
+    page: int = Field(default=1, ge=1, le=100_000)
+    page_size: int = Field(default=25, ge=1, le=100)
+
+
+def _page(visits: QuerySet[Visit], params: PageIn) -> tuple[int, list[Visit]]:
+    start = (params.page - 1) * params.page_size
+    return visits.count(), list(visits[start : start + params.page_size])
+
+
+def _loyalty(visit: Visit) -> dict[str, Any]:
+    return {
+        "points": visit.earned_points,  # type: ignore[attr-defined]
+        "stamps": visit.earned_stamps,  # type: ignore[attr-defined]
+        "reversed": visit.reversed,  # type: ignore[attr-defined]
+    }
+
+
+def my_visit_out(visit: Visit) -> dict[str, Any]:
+    return {
+        "id": visit.public_id,
+        "at": visit.at,
+        "merchant": {"id": visit.merchant.public_id, "name": visit.merchant.name},
+        "premises": {"id": visit.premises.public_id, "name": visit.premises.name},
+        "card": visit.card.public_id if visit.card else None,
+        "amount": visit.amount_cents,
+        "loyalty": _loyalty(visit),
+    }
+
+
+def merchant_visit_out(visit: Visit) -> dict[str, Any]:
+    card = visit.card
+    return {
+        "id": visit.public_id,
+        "at": visit.at,
+        "premises": {"id": visit.premises.public_id, "name": visit.premises.name},
+        "card": None
+        if card is None
+        else {"id": card.public_id, "kind": card.kind, "registered": card.holder_id is not None},
+        "amount": visit.amount_cents,
+        "loyalty": _loyalty(visit),
+    }
+
+
+@person_router.get("/me/visits", response=MyVisitPageOut, summary="My visits, newest first")
+def my_visits(request: HttpRequest, params: Query[PageIn]) -> dict[str, Any]:
+    user = request.user
+    if not isinstance(user, User):
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED, _("Authentication is required."))
+    count, visits = _page(history.visits_of_person(subject=subject_of(user)), params)
+    return {
+        "count": count, "page": params.page, "page_size": params.page_size,
+        "items": [my_visit_out(v) for v in visits],
+    }  # fmt: skip
+
+
+@person_router.get("/me/visits/{visit_id}", response=MyVisitOut, summary="One of my visits")
+def my_visit(request: HttpRequest, visit_id: UUID) -> dict[str, Any]:
+    user = request.user
+    if not isinstance(user, User):
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED, _("Authentication is required."))
+    return my_visit_out(history.visit_of_person(subject=subject_of(user), visit_id=visit_id))
+
+
+@router.get(
+    "/merchant/visits",
+    response=MerchantVisitPageOut,
+    tags=["merchant visits"],
+    summary="The terminal's merchant's visits, newest first",
+)
+def merchant_visits(request: HttpRequest, params: Query[PageIn]) -> dict[str, Any]:
+    terminal: Terminal = request.auth  # type: ignore[attr-defined]
+    count, visits = _page(history.visits_of_merchant(merchant=terminal.premises.merchant), params)
+    return {
+        "count": count, "page": params.page, "page_size": params.page_size,
+        "items": [merchant_visit_out(v) for v in visits],
+    }  # fmt: skip
+
+
+@router.get(
+    "/merchant/visits/{visit_id}",
+    response=MerchantVisitOut,
+    tags=["merchant visits"],
+    summary="One of the merchant's visits (another merchant's is a 404)",
+)
+def merchant_visit(request: HttpRequest, visit_id: UUID) -> dict[str, Any]:
+    terminal: Terminal = request.auth  # type: ignore[attr-defined]
+    visit = history.visit_of_merchant(merchant=terminal.premises.merchant, visit_id=visit_id)
+    return merchant_visit_out(visit)

@@ -59,3 +59,53 @@ class CheckinOut(Schema):
 
 class RedeemIn(Schema):
     code: str = Field(min_length=4, max_length=20)
+
+
+class NamedOut(Schema):
+    id: UUID
+    name: str
+
+
+class VisitCardOut(Schema):
+    id: UUID
+    kind: str
+    registered: bool
+
+
+class VisitLoyaltyOut(Schema):
+    points: int = Field(description="Points this visit earned (0 once reversed).")
+    stamps: int = Field(description="Stamps this visit earned (0 once reversed).")
+    reversed: bool
+
+
+class MyVisitOut(Schema):
+    id: UUID
+    at: datetime
+    merchant: NamedOut
+    premises: NamedOut
+    card: UUID | None = Field(description="The card used; null once the card was erased.")
+    amount: int | None = Field(description="Purchase in cents, when the till gave it.")
+    loyalty: VisitLoyaltyOut
+
+
+class MyVisitPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[MyVisitOut]
+
+
+class MerchantVisitOut(Schema):
+    id: UUID
+    at: datetime
+    premises: NamedOut
+    card: VisitCardOut | None
+    amount: int | None
+    loyalty: VisitLoyaltyOut
+
+
+class MerchantVisitPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[MerchantVisitOut]

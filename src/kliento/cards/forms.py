@@ -1,0 +1,59 @@
+"""The person's card forms. They only shape the input; the card services check it, and
+a refusal becomes an error next to the field it is about."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kliento.cards.selectors import CardRow
+from kliento.common.errors import DomainError, ErrorCode
+
+_CODE_ATTRS = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+
+
+class CardRegisterForm(forms.Form):
+    card_number = forms.CharField(
+        label=_("Card number"),
+        max_length=40,
+        help_text=_("The number printed on the card, for example 9246 1234 5678 9012."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Registration code"),
+        max_length=20,
+        help_text=_("Printed on the card, or shown at the till when you first used it."),
+        widget=forms.TextInput(attrs=_CODE_ATTRS),
+    )
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Wrong number or code is one error on purpose: it does not tell which was wrong."""
+        field = "card_number" if error.code == ErrorCode.CARD_INVALID else None
+        self.add_error(field, str(error.message))
+
+
+class CardChangeForm(forms.Form):
+    old_card = forms.ChoiceField(
+        label=_("The card the new one replaces"),
+        help_text=_("The old card stops working; its history and benefits move to the new one."),
+    )
+    code = forms.CharField(
+        label=_("Change code"),
+        max_length=20,
+        help_text=_("The code the till showed when the new card was scanned."),
+        widget=forms.TextInput(attrs=_CODE_ATTRS),
+    )
+
+    def __init__(self, *args: Any, cards: list[CardRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["old_card"])
+        field.choices = [
+            (str(row.id), f"{row.kind_label} {row.masked} ({row.issuer})") for row in cards
+        ]
+
+    def add_domain_error(self, error: DomainError) -> None:
+        self.add_error("code", str(error.message))
