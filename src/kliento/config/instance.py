@@ -40,6 +40,8 @@ def init() -> bool:
         "KLIENTO_HTTPS=0",
         "KLIENTO_WEBAUTHN_INSECURE_ORIGIN=1",
         "KLIENTO_EMAIL_BACKEND=file",
+        # `make run` starts no worker: the demo runs its tasks (mail) right away.
+        "KLIENTO_TASKS_BACKEND=immediate",
     ]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -316,7 +316,14 @@ _email_backends = {
 _email_backend = env_str("KLIENTO_EMAIL_BACKEND", "console")
 if _email_backend not in _email_backends:
     raise ImproperlyConfigured(f"KLIENTO_EMAIL_BACKEND must be one of {sorted(_email_backends)}.")
-EMAIL_BACKEND = _email_backends[_email_backend]
+# Pages queue each message as a background task (kliento.config.mail) and the worker
+# delivers it with this backend; KLIENTO_EMAIL_QUEUED=0 sends from the request instead.
+KLIENTO_EMAIL_DELIVERY_BACKEND = _email_backends[_email_backend]
+EMAIL_BACKEND = (
+    "kliento.config.mail.QueuedEmailBackend"
+    if env_bool("KLIENTO_EMAIL_QUEUED", default=True)
+    else KLIENTO_EMAIL_DELIVERY_BACKEND
+)
 EMAIL_FILE_PATH = Path(env_str("KLIENTO_EMAIL_FILE_PATH", str(INSTANCE_DIR / "mail")))
 EMAIL_HOST = env_str("KLIENTO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KLIENTO_EMAIL_PORT", 25)
