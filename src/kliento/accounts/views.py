@@ -35,7 +35,8 @@ STAFF_AREAS = (
     StaffArea(
         _("Customer support"),
         _("Find a cardholder's account to help them; every look is recorded and shown to them."),
-        frozenset({StaffRole.CUSTOMER_SERVICE}),
+        frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER}),
+        url_name="staff:person_search",
     ),
     StaffArea(
         _("Privacy"),
@@ -62,6 +63,7 @@ STAFF_AREAS = (
         _("Audit log"),
         _("The tamper-evident log of every access to personal data."),
         frozenset({StaffRole.AUDITOR, StaffRole.PRIVACY_OFFICER}),
+        url_name="staff:audit_log",
     ),
 )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
@@ -18,6 +20,36 @@ def accesses_by_others(*, subject: Subject) -> QuerySet[AuditEntry]:
     if subject.user is not None:
         own &= Q(actor_id=str(subject.user.public_id))
     return AuditEntry.objects.filter(subject_id=subject.public_id).exclude(own).order_by("-seq")
+
+
+def audit_log() -> QuerySet[AuditEntry]:
+    """The whole log, newest first (for the auditor's and the privacy officer's pages)."""
+    return AuditEntry.objects.order_by("-seq")
+
+
+def entries_filtered(
+    entries: QuerySet[AuditEntry],
+    *,
+    subject_id: UUID | None = None,
+    actor_kinds: Iterable[str] = (),
+    actor_id: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Narrow ``entries``: by subject, actor kind(s), actor id and dates (both inclusive,
+    in the active time zone)."""
+    if subject_id is not None:
+        entries = entries.filter(subject_id=subject_id)
+    kinds = list(actor_kinds)
+    if kinds:
+        entries = entries.filter(actor_kind__in=kinds)
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if since is not None:
+        entries = entries.filter(at__date__gte=since)
+    if until is not None:
+        entries = entries.filter(at__date__lte=until)
+    return entries
 
 
 @dataclass(frozen=True)

@@ -31,5 +31,6 @@ urlpatterns = [
     re_path(r"^api/", http.handler404),
     path("admin/", admin.site.urls),
     path("staff/", accounts_views.staff_home, name="staff_home"),
+    path("staff/", include("kliento.register.urls_staff")),
     path("merchant/", accounts_views.merchant_home, name="merchant_home"),
 ]

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from kliento.register import views
+from kliento.register import views, views_accesses
 
 app_name = "register"
 
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("accesses/", views_accesses.accesses, name="accesses"),
     path("add/<slug:item_key>/", views.value_add, name="value_add"),
     path("values/<uuid:value_id>/edit/", views.value_edit, name="value_edit"),
     path("values/<uuid:value_id>/delete/", views.value_delete, name="value_delete"),

@@ -1,0 +1,248 @@
+"""The back-office under /staff/: find a person, open their profile with a stated reason,
+and read the audit log.
+
+Customer service and the privacy officer find people by one exact value through the
+blind indexes (never by a part of a value); opening a profile needs a reason and is
+recorded by ``profile_read`` before anything is shown. Customer service sees contact
+and relationship data; only the privacy officer sees health data. The auditor (and the
+privacy officer) read the audit log. StaffMfaMiddleware has already demanded MFA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kliento.accounts.models import User
+from kliento.accounts.roles import StaffRole
+from kliento.accounts.views import staff_roles_of
+from kliento.audit import selectors as audit
+from kliento.audit.actors import Actor
+from kliento.cards import identifiers
+from kliento.cards.models import Card
+from kliento.cards.services import card_lookup, card_masked
+from kliento.common.errors import DomainError, ErrorCode
+from kliento.register import catalogue, services
+from kliento.register.catalogue import Category, Item
+from kliento.register.forms_staff import (
+    ACTOR_KIND_LABELS,
+    AuditFilterForm,
+    OpenProfileForm,
+    PersonSearchForm,
+)
+from kliento.register.models import Subject
+from kliento.register.views import shown
+from kliento.sharing.models import Relationship
+
+# Roles in order of preference: a user holding both acts in the first.
+PROFILE_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.CUSTOMER_SERVICE)
+AUDIT_ROLES = (StaffRole.AUDITOR, StaffRole.PRIVACY_OFFICER)
+CUSTOMER_SERVICE_CATEGORIES = frozenset(
+    {Category.CONTACT, Category.REGISTRATION, Category.RELATIONSHIP}
+)
+# Shown beside the profile values and recorded in the same audit entry.
+RELATIONSHIP_ITEMS = ("login_email", "card_identifiers", "sharing")
+AUDIT_PAGE_SIZE = 50
+_CARD_KINDS = {"kliento": Card.Kind.KLIENTO, "contactless": Card.Kind.CONTACTLESS}
+
+
+def _staff_in(request: HttpRequest, roles: Iterable[StaffRole]) -> tuple[User, StaffRole]:
+    """The signed-in staff user and the first of ``roles`` they hold; 403 otherwise."""
+    user = request.user
+    if not isinstance(user, User) or not (user.is_active and user.is_staff):
+        raise PermissionDenied
+    held = staff_roles_of(user)
+    for role in roles:
+        if role in held:
+            return user, role
+    raise PermissionDenied
+
+
+def _nav(user: User) -> dict[str, bool]:
+    held = set(staff_roles_of(user))
+    return {
+        "can_search": bool(held.intersection(PROFILE_ROLES)),
+        "can_audit": bool(held.intersection(AUDIT_ROLES)),
+    }
+
+
+def items_for(role: StaffRole) -> list[Item]:
+    """The profile items a role may see: everything for the privacy officer; contact and
+    relationship data without any special-category item for customer service."""
+    if role == StaffRole.PRIVACY_OFFICER:
+        return list(catalogue.PROFILE_ITEMS)
+    return [
+        item
+        for item in catalogue.PROFILE_ITEMS
+        if item.category in CUSTOMER_SERVICE_CATEGORIES and not item.special_category
+    ]
+
+
+def find_people(*, kind: str, value: str) -> list[Subject]:
+    """Subjects holding exactly ``value`` (e-mail, phone or card), via blind indexes."""
+    if kind in ("email", "phone"):
+        return services.subjects_by_lookup(item_key=kind, value=value)
+    scanned = identifiers.parse(value)
+    if scanned.kind not in _CARD_KINDS:
+        raise DomainError(ErrorCode.CARD_INVALID, _("Type the card number printed on the card."))
+    card = (
+        Card.objects.filter(lookup=card_lookup(_CARD_KINDS[scanned.kind], scanned.value))
+        .select_related("holder__user")
+        .first()
+    )
+    return [] if card is None or card.holder is None else [card.holder]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Search by one exact value. POST, so the value never lands in a URL or a log."""
+    user, _role = _staff_in(request, PROFILE_ROLES)
+    found: list[Subject] | None = None
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        if form.is_valid():
+            try:
+                found = find_people(
+                    kind=form.cleaned_data["kind"], value=form.cleaned_data["value"]
+                )
+            except DomainError as error:
+                form.add_error("value", str(error.message))
+    else:
+        form = PersonSearchForm()
+    return render(
+        request,
+        "staff/person_search.html",
+        {"form": form, "found": found, "open_form": OpenProfileForm(), **_nav(user)},
+    )
+
+
+@dataclass
+class StaffRow:
+    item: Item
+    entries: list[str]
+
+
+@dataclass
+class StaffSection:
+    label: Promise
+    rows: list[StaffRow] = field(default_factory=list)
+
+
+def _subject(subject_id: UUID) -> Subject:
+    subject = (
+        Subject.objects.filter(public_id=subject_id, erased_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if subject is None:
+        raise Http404
+    return subject
+
+
+def _sections(items: list[Item], stored: dict[str, list[services.Value]]) -> list[StaffSection]:
+    sections: dict[Category, StaffSection] = {}
+    for item in items:
+        section = sections.setdefault(
+            item.category, StaffSection(catalogue.CATEGORY_LABELS[item.category])
+        )
+        section.rows.append(
+            StaffRow(item, [shown(item, value) for value in stored.get(item.key, [])])
+        )
+    order = list(catalogue.CATEGORY_LABELS)
+    return [sections[c] for c in sorted(sections, key=order.index)]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_open(request: HttpRequest, subject_id: UUID) -> HttpResponse:
+    """Ask for the reason; with one, record the opening and show what the role may see.
+
+    Every successful POST is one audit entry: reloading the page opens it again.
+    """
+    user, role = _staff_in(request, PROFILE_ROLES)
+    subject = _subject(subject_id)
+    items = items_for(role)
+    context: dict[str, Any] = {"subject": subject, "role": role, "items": items, **_nav(user)}
+    if request.method == "POST":
+        form = OpenProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                stored = services.profile_read(
+                    subject=subject,
+                    actor=Actor.staff(user, role.value, request),
+                    purpose=form.stated_purpose,
+                    ticket=form.cleaned_data["ticket"],
+                    items=[item.key for item in items] + list(RELATIONSHIP_ITEMS),
+                )
+            except DomainError as error:
+                if error.code == ErrorCode.NOT_FOUND:
+                    raise Http404 from error
+                raise
+            cards = list(Card.objects.filter(holder=subject).order_by("status", "-pk"))
+            return render(
+                request,
+                "staff/person_profile.html",
+                {
+                    **context,
+                    "purpose": form.cleaned_data["purpose"],
+                    "ticket": form.cleaned_data["ticket"],
+                    "login_email": subject.user.email if subject.user else "",
+                    "sections": _sections(items, stored),
+                    "cards": [(card, card_masked(card)) for card in cards],
+                    "relationships": Relationship.objects.filter(subject=subject)
+                    .select_related("merchant")
+                    .order_by("-joined_at"),
+                    "sees_health": any(item.special_category for item in items),
+                },
+            )
+    else:
+        form = OpenProfileForm()
+    return render(request, "staff/person_open.html", {**context, "form": form})
+
+
+@require_http_methods(["GET"])
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log, newest first, filtered by person, actor and dates, 50 a page."""
+    user, _role = _staff_in(request, AUDIT_ROLES)
+    form = AuditFilterForm(request.GET or None)
+    entries = audit.audit_log()
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            entries = audit.entries_filtered(
+                entries,
+                subject_id=data["subject"],
+                actor_kinds=[data["actor_kind"]] if data["actor_kind"] else [],
+                actor_id=data["actor"].strip(),
+                since=data["since"],
+                until=data["until"],
+            )
+        else:
+            entries = entries.none()
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "rows": [(e, ACTOR_KIND_LABELS.get(e.actor_kind, e.actor_kind)) for e in page],
+            **_nav(user),
+        },
+    )
