@@ -23,6 +23,7 @@ from kliento.accounts.api_auth import default_auth
 from kliento.cards.api import router as cards_router
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.register.api import router as register_router
+from kliento.sharing.api import router as sharing_router
 from kliento.visits.api import person_router as my_visits_router
 from kliento.visits.api import router as visits_router
 
@@ -156,5 +157,6 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", register_router)
 api.add_router("/", visits_router)
+api.add_router("/", sharing_router)
 api.add_router("/", cards_router)
 api.add_router("/", my_visits_router)

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("profile/", include("kliento.register.urls")),
     path("profile/", include("kliento.consent.urls")),
+    path("", include("kliento.sharing.urls")),
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),
     path("api/v1/", api.urls),

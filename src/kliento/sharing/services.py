@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,9 @@ from kliento.common.errors import DomainError, ErrorCode
 from kliento.merchants.models import Merchant
 from kliento.register import catalogue
 from kliento.register.models import Subject
+from kliento.sharing.activity import EXPORT_PURPOSE
 from kliento.sharing.models import Grant, Relationship
+from kliento.sharing.selectors import grants_version, shared_profile
 
 
 def _shareable(item_key: str) -> catalogue.Item:
@@ -70,12 +73,15 @@ def grants_set(
     items: Iterable[str],
     actor: Actor,
     confirm_special_for: str = "",
+    expected_version: str | None = None,
 ) -> list[str]:
     """Make exactly ``items`` shared with ``merchant``; returns the items now shared.
 
     A special-category item (allergies) is shared only when ``confirm_special_for``
     repeats the merchant's name: an explicit, separate confirmation. Nothing is shared
-    by default; an invalid item refuses the whole change.
+    by default; an invalid item refuses the whole change. ``expected_version`` (from
+    ``selectors.grants_version`` when the form was rendered) refuses a stale form: one
+    sent after the grants changed elsewhere, for example after a withdrawal.
     """
     require_actor(actor)
     if not merchant.is_active:
@@ -84,8 +90,20 @@ def grants_set(
     special = {key for key in wanted if catalogue.BY_KEY[key].special_category}
     current = {
         g.item: g
-        for g in Grant.objects.select_for_update().filter(subject=subject, merchant=merchant)
+        for g in Grant.objects.select_for_update()
+        .filter(subject=subject, merchant=merchant)
+        .order_by("pk")
     }
+    if expected_version is not None and expected_version != grants_version(
+        subject=subject, merchant=merchant
+    ):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            _(
+                "What you share with this merchant changed after this page was opened. "
+                "Nothing was changed: check the choices below and save again."
+            ),
+        )
     new_special = special - set(current)
     if new_special and confirm_special_for.strip().casefold() != merchant.name.casefold():
         raise DomainError(
@@ -119,3 +137,17 @@ def grants_set(
             context=_context(merchant),
         )  # fmt: skip
     return sorted(wanted)
+
+
+@transaction.atomic
+def customer_disclose(*, subject: Subject, merchant: Merchant, actor: Actor) -> dict[str, Any]:
+    """Hand the shared items of one customer to the merchant outside the service (a CSV
+    export): the values are read fresh, and the read and the disclosure are recorded in
+    the same transaction as an audit entry ``disclosure.merchant_export`` for the person."""
+    require_actor(actor)
+    shared = shared_profile(subject=subject, merchant=merchant, actor=actor, purpose=EXPORT_PURPOSE)
+    audit_record(
+        actor=actor, action="disclosure.merchant_export", subject_id=subject.public_id,
+        items=sorted(shared), purpose=EXPORT_PURPOSE, context=_context(merchant),
+    )  # fmt: skip
+    return shared

@@ -1,0 +1,94 @@
+"""The merchant's customers for integrations: terminal tokens, scoped to the terminal's
+merchant; another merchant's customer is a 404 like an unknown one."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from kliento.audit.actors import Actor
+from kliento.merchants.api_auth import terminal_auth
+from kliento.merchants.models import Terminal
+from kliento.register.models import Subject
+from kliento.sharing import selectors
+from kliento.sharing.schemas import CustomerDetailOut, CustomerPageOut
+
+router = Router(tags=["customers"], auth=terminal_auth)
+API_PURPOSE = "customer API"
+
+
+class CustomerQuery(Schema):
+    search: str = Field(
+        default="", max_length=254,
+        description="An exact card number, or an e-mail address the customer shares with you.",
+    )  # fmt: skip
+    limit: int = Field(default=25, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
+
+
+def _summary(subject: Subject) -> dict[str, Any]:
+    return {
+        "id": subject.public_id,
+        "visits": subject.visit_count,  # type: ignore[attr-defined]
+        "last_visit": subject.last_visit,  # type: ignore[attr-defined]
+        "member_since": subject.member_since,  # type: ignore[attr-defined]
+        "shared_items": subject.shared_count,  # type: ignore[attr-defined]
+    }
+
+
+@router.get(
+    "/merchant/customers", response=CustomerPageOut, summary="List the merchant's customers"
+)
+def customer_list(request: HttpRequest, params: Query[CustomerQuery]) -> dict[str, Any]:
+    terminal: Terminal = request.auth  # type: ignore[attr-defined]
+    found = selectors.customers_search(merchant=terminal.premises.merchant, query=params.search)
+    rows = list(found[params.offset : params.offset + params.limit])
+    return {
+        "count": found.count(),
+        "limit": params.limit,
+        "offset": params.offset,
+        "results": [_summary(s) for s in rows],
+    }
+
+
+@router.get(
+    "/merchant/customers/{customer_id}",
+    response=CustomerDetailOut,
+    summary="One customer: visits, loyalty and the items they share now",
+)
+def customer_detail(request: HttpRequest, customer_id: UUID) -> dict[str, Any]:
+    terminal: Terminal = request.auth  # type: ignore[attr-defined]
+    merchant = terminal.premises.merchant
+    subject = selectors.customer_of(merchant=merchant, customer_id=customer_id)
+    actor = Actor.terminal(
+        str(terminal.public_id), merchant_id=str(merchant.public_id),
+        premises_id=str(terminal.premises.public_id), request=request,
+    )  # fmt: skip
+    with transaction.atomic():
+        view = selectors.customer_view(
+            merchant=merchant, subject=subject, actor=actor, purpose=API_PURPOSE
+        )
+    return {
+        **_summary(subject),
+        "shared": view.shared,
+        "loyalty": [
+            {"program": s.program.public_id, "name": s.program.name, "kind": s.program.kind,
+             "points": s.points, "stamps": s.stamps}
+            for s in view.programs
+        ],
+        "rewards_available": [
+            {"id": r.public_id, "program": r.program.public_id,
+             "name": r.program.reward_name, "expires_at": r.expires_at}
+            for r in view.rewards
+        ],
+        "recent_visits": [
+            {"id": v.public_id, "at": v.at, "premises": v.premises.public_id,
+             "amount": v.amount_cents}
+            for v in view.visits
+        ],
+    }  # fmt: skip
