@@ -156,6 +156,12 @@ ITEMS: tuple[Item, ...] = (
              "deleted when the account is closed.")),
     Item("password", _("Password (as a one-way hash)"), Category.REGISTRATION, _SERVICE,
          LegalBasis.CONTRACT, Source.PERSON, in_profile=False),
+    Item("mfa_secrets", _("Two-step verification secrets"), Category.REGISTRATION,
+         (Purpose.SECURITY,), LegalBasis.CONTRACT, Source.SERVICE, in_profile=False,
+         retention=Retention(None, _("Until you switch two-step verification off or close "
+                                     "your account.")),
+         help_text=_("The authenticator app's secret and the recovery-code seed, encrypted; "
+                     "used only to check your codes.")),
     Item("username", _("Username"), Category.REGISTRATION, _SHARE, LegalBasis.CONTRACT,
          Source.PERSON, shareable=True, max_length=50),
     # --- demographic
@@ -243,6 +249,7 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "register.ProfileValue.lookup": "*",  # blind index of a lookup item
     "audit.AuditEntry.ip_address": "ip_address",
     "account.EmailAddress.email": "login_email",
+    "mfa.Authenticator.data": "mfa_secrets",  # sealed under a key-encryption key
     "consent.ConsentEvent.subject": "direct_marketing",
     "consent.ConsentEvent.reason": "direct_marketing",
     "cards.Card.identifier_ct": "card_identifiers",
@@ -279,6 +286,7 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "audit.ChainHead": {"id", "seq", "hash"},
     "account.EmailAddress": {"id", "user", "verified", "primary"},
     "account.EmailConfirmation": {"id", "email_address", "created", "sent", "key"},
+    "mfa.Authenticator": {"id", "user", "type", "created_at", "last_used_at"},
     "consent.ConsentEvent": {
         "id", "public_id", "purpose", "notice_version", "notice_hash", "language", "channel",
         "action", "at", "actor_kind", "actor_id",
