@@ -12,6 +12,18 @@ from kliento.accounts.roles import StaffRole
 PASSWORD = "correct horse battery staple 42"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres_only`` need PostgreSQL's row locks: skipped on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
 def make_user(email: str, *, role: StaffRole | None = None) -> User:
     user = accounts.user_create(email=email, password=PASSWORD, actor=None, verified=True)
     if role is not None:
