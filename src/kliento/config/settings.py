@@ -208,8 +208,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # confirmed through a link sent to it, and the old address gets a notice.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-# Adding, removing or switching the login e-mail needs a sign-in within the last five
-# minutes (or the password again); changing the password asks for the current one.
+# Adding, removing or switching the login e-mail asks for the password again (then good
+# for five minutes); changing the password asks for the current one.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
