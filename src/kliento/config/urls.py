@@ -33,5 +33,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", accounts_views.staff_home, name="staff_home"),
     path("staff/", include("kliento.register.urls_staff")),
-    path("merchant/", accounts_views.merchant_home, name="merchant_home"),
+    path("merchant/", include("kliento.merchants.urls")),
 ]

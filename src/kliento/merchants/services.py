@@ -198,3 +198,57 @@ def terminal_revoke(*, membership: Membership, terminal: Terminal, actor: Actor)
     audit_record(
         actor=actor, action="terminal.revoke", context={"terminal": str(terminal.public_id)}
     )
+
+
+@transaction.atomic
+def premises_update(
+    *,
+    membership: Membership,
+    premises: Premises,
+    name: str,
+    street: str,
+    postal_code: str,
+    city: str,
+    actor: Actor,
+) -> Premises:
+    """Rename premises or correct their address (owner or manager)."""
+    require_actor(actor)
+    require_manager(membership)
+    require_active(membership.merchant)
+    if premises.merchant_id != membership.merchant_id:
+        raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
+    if not name.strip():
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Give the premises a name."))
+    premises.name, premises.street = name.strip(), street.strip()
+    premises.postal_code, premises.city = postal_code.strip(), city.strip()
+    premises.save(update_fields=["name", "street", "postal_code", "city"])
+    audit_record(
+        actor=actor, action="premises.update", context={"premises": str(premises.public_id)}
+    )
+    return premises
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, member: Membership, actor: Actor) -> None:
+    """Remove ``member`` from the merchant's staff. Owners and managers remove cashiers
+    and managers; only an owner removes an owner, and the last owner stays."""
+    require_actor(actor)
+    require_manager(membership)
+    if member.merchant_id != membership.merchant_id:
+        raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
+    if member.pk == membership.pk:
+        raise DomainError(ErrorCode.CONFLICT, _("You cannot remove yourself."))
+    if member.role == Membership.Role.OWNER:
+        if membership.role != Membership.Role.OWNER:
+            raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only an owner may remove an owner."))
+        owners = Membership.objects.select_for_update().filter(
+            merchant_id=membership.merchant_id, role=Membership.Role.OWNER
+        )
+        if owners.count() <= 1:
+            raise DomainError(ErrorCode.CONFLICT, _("A merchant needs at least one owner."))
+    member.delete()
+    audit_record(
+        actor=actor,
+        action="merchant.member_remove",
+        context={"merchant": str(membership.merchant.public_id), "role": member.role},
+    )

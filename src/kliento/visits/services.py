@@ -19,8 +19,8 @@ from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import FoundCard, card_for_scan
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants.models import Merchant, Premises, Terminal
-from kliento.merchants.services import require_active
+from kliento.merchants.models import Membership, Merchant, Premises, Terminal
+from kliento.merchants.services import require_active, require_manager
 from kliento.sharing.selectors import shared_profile
 from kliento.visits import loyalty
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
@@ -341,3 +341,90 @@ def rewards_expire(*, actor: Actor) -> int:
             actor_id=actor.id, at=now,
         )  # fmt: skip
     return len(expired)
+
+
+@dataclass(frozen=True)
+class ProgramTerms:
+    """What a merchant sets for a loyalty program."""
+
+    name: str
+    kind: str
+    reward_name: str
+    points_per_euro: int = 0
+    points_per_visit: int = 0
+    stamps_required: int = 10
+    reward_points: int = 0
+    reward_valid_days: int = 90
+    min_minutes_between: int = 0
+    daily_cap: int = 0
+    min_purchase_cents: int = 0
+
+
+def _check_terms(terms: ProgramTerms) -> None:
+    if terms.kind not in LoyaltyProgram.Kind.values:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Unknown kind of program."))
+    if not terms.name.strip() or not terms.reward_name.strip():
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Name the program and its reward."))
+    numbers = (
+        terms.points_per_euro, terms.points_per_visit, terms.stamps_required,
+        terms.reward_points, terms.reward_valid_days, terms.min_minutes_between,
+        terms.daily_cap, terms.min_purchase_cents,
+    )  # fmt: skip
+    if any(n < 0 for n in numbers):
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Numbers cannot be negative."))
+    if terms.reward_valid_days < 1:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("A reward must be valid for a day."))
+    if terms.kind == LoyaltyProgram.Kind.STAMPS and terms.stamps_required < 1:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("A stamp card needs at least one stamp."))
+    if terms.kind == LoyaltyProgram.Kind.POINTS and not (
+        terms.points_per_euro or terms.points_per_visit
+    ):
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED, _("Give points per euro, per visit, or both.")
+        )
+
+
+def _terms_fields(terms: ProgramTerms) -> dict[str, Any]:
+    fields = dict(terms.__dict__)
+    fields["name"], fields["reward_name"] = terms.name.strip(), terms.reward_name.strip()
+    return fields
+
+
+@transaction.atomic
+def program_create(*, membership: Membership, terms: ProgramTerms, actor: Actor) -> LoyaltyProgram:
+    """A new loyalty program for the member's merchant (owner or manager)."""
+    require_actor(actor)
+    require_manager(membership)
+    require_active(membership.merchant)
+    _check_terms(terms)
+    program = LoyaltyProgram.objects.create(merchant=membership.merchant, **_terms_fields(terms))
+    audit_record(actor=actor, action="program.create", context={"program": str(program.public_id)})
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *,
+    membership: Membership,
+    program: LoyaltyProgram,
+    terms: ProgramTerms,
+    is_active: bool,
+    actor: Actor,
+) -> LoyaltyProgram:
+    """Change a program's terms; they apply from the next check-in on. The kind stays:
+    the ledger of a points program cannot become stamps."""
+    require_actor(actor)
+    require_manager(membership)
+    require_active(membership.merchant)
+    if program.merchant_id != membership.merchant_id:
+        raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
+    if terms.kind != program.kind:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, _("A program's kind cannot change."))
+    _check_terms(terms)
+    fields = _terms_fields(terms)
+    for name, value in fields.items():
+        setattr(program, name, value)
+    program.is_active = is_active
+    program.save(update_fields=[*fields, "is_active"])
+    audit_record(actor=actor, action="program.update", context={"program": str(program.public_id)})
+    return program
