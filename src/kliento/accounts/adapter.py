@@ -47,3 +47,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # Same line for unknown accounts and wrong passwords; never the password itself.
         login = str(credentials.get("email") or credentials.get("username") or "")
         logger.warning("login failed ip=%s account=%s", get_ip(request), login_fingerprint(login))
+
+
+def user_display(user: Any) -> str:
+    """How allauth names a person on its pages ("signed in as ..."): their e-mail address,
+    never the internal id."""
+    return str(getattr(user, "email", "") or "")
