@@ -43,7 +43,7 @@ def signed_in(cardholder: User) -> Client:
 
 def confirmation_link() -> str:
     [message] = [m for m in mail.outbox if m.to == [NEW]]
-    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body)
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", str(message.body))
     assert match, message.body
     return match.group(1)
 
