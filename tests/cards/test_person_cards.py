@@ -120,7 +120,8 @@ def test_registering_a_used_card_on_the_page_makes_its_history_mine(
     ("number", "code", "message"),
     [
         (None, "WRONGCODE", "The card number or the code is not right."),
-        ("9246 0000 0000 0001", None, "This is not a card Kliento can read."),
+        ("9246 0000 0000 0001", None, "Check the number: its last digit does not match."),
+        ("hello", None, "This is not a card Kliento can read."),
     ],
 )
 def test_a_wrong_code_or_check_digit_on_the_page_is_a_form_error_and_changes_nothing(

@@ -174,7 +174,7 @@ def test_the_visits_page_shows_my_visits_with_loyalty_and_no_one_elses(
     assert "Kahvila Aalto" in mine
     assert "Bistro Berg" in mine
     assert "+22 points" in mine
-    assert "12.50 €" in mine
+    assert "12.50&nbsp;€" in mine
     assert "Kahvila Aalto" not in theirs
     assert theirs.count('class="visit"') == 1
 

@@ -32,8 +32,12 @@ class CardRegisterForm(forms.Form):
 
     def add_domain_error(self, error: DomainError) -> None:
         """Wrong number or code is one error on purpose: it does not tell which was wrong."""
-        field = "card_number" if error.code == ErrorCode.CARD_INVALID else None
-        self.add_error(field, str(error.message))
+        if error.code != ErrorCode.CARD_INVALID:
+            self.add_error(None, str(error.message))
+        elif error.details.get("reason") == "check_digit":
+            self.add_error("card_number", _("Check the number: its last digit does not match."))
+        else:
+            self.add_error("card_number", str(error.message))
 
 
 class CardChangeForm(forms.Form):
