@@ -22,6 +22,7 @@ from kliento.accounts.api import router as accounts_router
 from kliento.accounts.api_auth import default_auth
 from kliento.cards.api import router as cards_router
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.consent.api import router as consent_router
 from kliento.register.api import router as register_router
 from kliento.sharing.api import router as sharing_router
 from kliento.visits.api import person_router as my_visits_router
@@ -156,6 +157,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", register_router)
+api.add_router("/", consent_router)
 api.add_router("/", visits_router)
 api.add_router("/", sharing_router)
 api.add_router("/", cards_router)

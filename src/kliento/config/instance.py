@@ -26,6 +26,7 @@ def init() -> bool:
     path = env_file()
     (path.parent / "static").mkdir(parents=True, exist_ok=True)
     if path.exists():
+        _add_consent_signing_key(path)  # instances made before receipts were signed
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     key = base64.b64encode(secrets.token_bytes(32)).decode()
@@ -46,4 +47,25 @@ def init() -> bool:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
+    _add_consent_signing_key(path)
     return True
+
+
+def _add_consent_signing_key(path: Path) -> None:
+    """A fresh P-256 key for consent receipts, in a PEM file the env file names."""
+    if "KLIENTO_CONSENT_SIGNING_KEY" in path.read_text(encoding="utf-8"):
+        return
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key_file = path.parent / "consent-signing-key.pem"
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"KLIENTO_CONSENT_SIGNING_KEY_FILE={key_file.resolve()}\n")

@@ -74,6 +74,10 @@ if ENCRYPTION_KEY_ID not in ENCRYPTION_KEYS:
 BLIND_INDEX_KEY = env_secret("KLIENTO_BLIND_INDEX_KEY").encode()
 if len(BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("KLIENTO_BLIND_INDEX_KEY must be at least 32 characters.")
+# Signs consent receipts (JWS, ES256); the public half is at /.well-known/jwks.json.
+CONSENT_SIGNING_KEY = env_secret("KLIENTO_CONSENT_SIGNING_KEY")
+if "PRIVATE KEY-----" not in CONSENT_SIGNING_KEY:
+    raise ImproperlyConfigured("KLIENTO_CONSENT_SIGNING_KEY must be a PEM P-256 private key.")
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [

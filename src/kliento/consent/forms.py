@@ -1,9 +1,15 @@
-"""Consent forms: giving and withdrawing take the same steps (tick, then press)."""
+"""Consent forms. On the consents page giving and withdrawing are one button each;
+the health-data page keeps its explicit tick-then-press step for both."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+
+class ConsentChangeForm(forms.Form):
+    action = forms.ChoiceField(choices=[("give", "give"), ("withdraw", "withdraw")])
+    notice_version = forms.CharField(max_length=20)
 
 
 class ConsentGiveForm(forms.Form):
