@@ -182,10 +182,10 @@ def test_every_read_by_staff_or_a_terminal_is_recorded_with_premises_and_items(
     assert entry.context["premises"] == str(merchant_a.premises.public_id)
 
     api_get(client, merchant_a, f"/api/v1/merchant/customers/{subject.public_id}")
-    entry = reads.order_by("-seq").first()
-    assert entry is not None
-    assert entry.actor_kind == "terminal"
-    assert entry.context["premises"] == str(merchant_a.premises.public_id)
+    latest = reads.order_by("-seq").first()
+    assert latest is not None
+    assert latest.actor_kind == "terminal"
+    assert latest.context["premises"] == str(merchant_a.premises.public_id)
 
 
 def test_the_csv_export_holds_only_granted_items_and_is_recorded_per_person(

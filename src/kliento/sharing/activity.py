@@ -49,7 +49,7 @@ KIND_LABELS: dict[Kind, Promise] = {
 
 # Audit actions shown elsewhere in the timeline (as visits and loyalty) or not about
 # third parties at all.
-_HIDDEN_ACTIONS = ("visit.record", "reward.redeem", "reward.claim")
+_HIDDEN_ACTIONS = ("visit.record", "reward.redeem", "reward.claim", "subject.create")
 
 
 @dataclass(frozen=True)
@@ -286,6 +286,7 @@ def _describe(event: Event) -> tuple[str, str]:
         "sharing.leave": _("You left %(merchant)s and withdrew everything you shared"),
         "disclosure.merchant_export": _("%(merchant)s exported the data you share with it"),
         "profile.read": _("Your data was read"),
+        "card.issue": _("A Kliento card was issued to you"),
     }
     if event.action not in titles:
         return _("Your data was handled (%(action)s)") % {"action": event.action}, who
