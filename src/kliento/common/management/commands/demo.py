@@ -44,7 +44,16 @@ class Command(BaseCommand):
                     user=user, type=Authenticator.Type.TOTP
                 ).exists():
                     TOTP.activate(user, DEMO_TOTP_SECRET)
+        from kliento.visits.demo_data import demo_loyalty
+
+        loyalty_lines = demo_loyalty(
+            owner=self._user("owner@demo.kliento.fi"),
+            cashier=self._user("cashier@demo.kliento.fi"),
+            cardholder=self._user("cardholder@demo.kliento.fi"),
+        )
         self._print_logins()
+        for line in loyalty_lines:
+            self.stdout.write(line)
 
     def _user(self, email: str) -> User:
         user = User.objects.filter(email=email).first()
