@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import os
+import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from io import StringIO
 
@@ -14,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
@@ -24,6 +28,7 @@ from kliento.audit.models import AuditEntry
 from kliento.audit.verification import chain_verify
 from kliento.cards import services as cards
 from kliento.cards.models import Card
+from kliento.common.errors import DomainError
 from kliento.register import key_rotation, services
 from kliento.register.models import DataKey, ProfileValue, Subject
 
@@ -230,3 +235,53 @@ def test_a_wrong_key_under_a_configured_id_is_named_and_nothing_changes(
 def test_a_batch_size_below_one_is_refused() -> None:
     with pytest.raises(CommandError, match="at least 1"):
         _rotate("--batch-size", "0")
+
+
+def test_a_value_under_a_key_id_that_is_not_configured_fails_clearly_and_stores_nothing(
+    cardholder: User,
+) -> None:
+    with override_settings(
+        ENCRYPTION_KEYS={"k-gone": os.urandom(32), **settings.ENCRYPTION_KEYS},
+        ENCRYPTION_KEY_ID="k-gone",
+    ):
+        subject = services.subject_create(user=None, actor=SYSTEM)
+    before = (ProfileValue.objects.count(), AuditEntry.objects.count())
+    subject = Subject.objects.get(pk=subject.pk)
+
+    with pytest.raises(
+        DomainError, match=r"'k-gone' is not configured \(KLIENTO_ENCRYPTION_KEYS\)"
+    ):
+        services.profile_value_set(
+            subject=subject, item_key="first_name", value="Anneli", actor=SYSTEM
+        )
+
+    assert (ProfileValue.objects.count(), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("k1", "must be 'id:base64key,...'"),
+        (":" + base64.b64encode(os.urandom(32)).decode(), "must be 'id:base64key,...'"),
+        ("k1:not base64!", "'k1' is not valid base64"),
+        ("k1:" + base64.b64encode(os.urandom(16)).decode(), "'k1' must be 32 bytes"),
+    ],
+)
+def test_malformed_key_settings_are_refused_naming_the_key(raw: str, message: str) -> None:
+    from kliento.config.settings import _read_encryption_keys
+
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        _read_encryption_keys(raw)
+
+
+def test_a_current_key_id_that_is_not_in_the_keys_stops_the_start() -> None:
+    env = {**os.environ, "KLIENTO_ENCRYPTION_KEY_ID": "k-missing"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import kliento.config.settings"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "KLIENTO_ENCRYPTION_KEY_ID='k-missing' is not in KLIENTO_ENCRYPTION_KEYS" in (
+        result.stderr
+    )
