@@ -312,7 +312,7 @@ def test_the_audit_log_lists_entries_newest_first_and_pages_them(
     first = client.get(AUDIT)
     second = client.get(AUDIT, {"page": 2})
 
-    seqs = [entry.seq for entry, _label in first.context["rows"]]
+    seqs = [entry.seq for entry, *_ in first.context["rows"]]
     assert len(seqs) == 50
     assert seqs == sorted(seqs, reverse=True)
     assert seqs[0] == AuditEntry.objects.order_by("-seq").first().seq  # type: ignore[union-attr]
@@ -330,7 +330,7 @@ def test_the_audit_log_filters_by_subject_actor_and_date(
     def seqs(**params: str) -> set[int]:
         response = client.get(AUDIT, params)
         assert response.status_code == 200
-        return {entry.seq for entry, _label in response.context["rows"]}
+        return {entry.seq for entry, *_ in response.context["rows"]}
 
     assert seqs(subject=str(anna.public_id)) == set(
         AuditEntry.objects.filter(subject_id=anna.public_id).values_list("seq", flat=True)

@@ -45,6 +45,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "export.create": _("Exported your data"),
 }
 STAFF_ROLE_LABELS = dict(StaffRole.choices)
+SYSTEM_LABELS: dict[str, Promise] = {
+    "register": _("Kliento register"),
+    "export": _("Data export"),
+    "retention": _("Automatic deletion of old data"),
+}
 MERCHANT_ROLE_LABELS = dict(Membership.Role.choices)
 
 
@@ -89,7 +94,7 @@ def _who(entry: AuditEntry, merchants: dict[str, str], premises: dict[str, str])
     if entry.actor_kind == ActorKind.TERMINAL:
         where = f"{merchant}, {place}" if place else merchant
         return str(_("Terminal at %(place)s") % {"place": where or _("a merchant")})
-    return entry.actor_id
+    return str(SYSTEM_LABELS.get(entry.actor_id, entry.actor_id))
 
 
 def _access(entry: AuditEntry, merchants: dict[str, str], premises: dict[str, str]) -> Access:

@@ -33,6 +33,7 @@ from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import card_lookup, card_masked
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.merchants.models import Membership
 from kliento.register import catalogue, services
 from kliento.register.catalogue import Category, Item
 from kliento.register.forms_staff import (
@@ -54,6 +55,7 @@ CUSTOMER_SERVICE_CATEGORIES = frozenset(
 # Shown beside the profile values and recorded in the same audit entry.
 RELATIONSHIP_ITEMS = ("login_email", "card_identifiers", "sharing")
 AUDIT_PAGE_SIZE = 50
+ROLE_LABELS: dict[str, Any] = {**dict(Membership.Role.choices), **dict(StaffRole.choices)}
 _CARD_KINDS = {"kliento": Card.Kind.KLIENTO, "contactless": Card.Kind.CONTACTLESS}
 
 
@@ -242,7 +244,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "rows": [(e, ACTOR_KIND_LABELS.get(e.actor_kind, e.actor_kind)) for e in page],
+            "rows": [
+                (
+                    e,
+                    ACTOR_KIND_LABELS.get(e.actor_kind, e.actor_kind),
+                    ROLE_LABELS.get(e.actor_role, e.actor_role),
+                )
+                for e in page
+            ],
             **_nav(user),
         },
     )
