@@ -12,6 +12,18 @@ from kliento.accounts.roles import StaffRole
 PASSWORD = "correct horse battery staple 42"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """Argon2 is deliberately slow (tests/accounts/test_hashing.py pins it for production);
+    the suite hashes thousands of passwords, so it uses a fast hasher."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked ``postgres_only`` need PostgreSQL's row locks: skipped on SQLite."""
     from django.conf import settings
