@@ -53,7 +53,10 @@ def _tamper(sql: str, params: list[Any]) -> None:
 def test_a_clean_chain_verifies_with_progress(chain: list[int]) -> None:
     out, err = _verify("--batch-size", "2")
 
-    assert f"The audit chain verifies: {len(chain)} entries, newest #{chain[-1]}." in out
+    assert (
+        f"The audit chain verifies: {len(chain)} entries checked, chain head #{chain[-1]} "
+        "confirmed." in out
+    )
     total = AuditEntry.objects.count()
     assert "audit entries [" in err
     assert f"{total}/{total} 100%" in err
@@ -110,7 +113,7 @@ def test_deleting_the_newest_entries_is_caught_by_the_chain_head(chain: list[int
 
 def test_an_empty_log_verifies() -> None:
     out, _err = _verify()
-    assert "The audit chain verifies: 0 entries" in out
+    assert "The audit chain verifies: 0 entries checked" in out
 
 
 def test_postgresql_refuses_to_update_or_delete_entries(chain: list[int]) -> None:

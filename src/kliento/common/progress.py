@@ -41,13 +41,12 @@ class ProgressBar:
         return self.done / elapsed if elapsed > 0 else 0.0
 
     def render(self) -> str:
-        fraction = 1.0 if self.total == 0 else min(self.done / self.total, 1.0)
+        # Rows added while the job runs (a live audit log) can take it past its total.
+        total = max(self.total, self.done)
+        fraction = 1.0 if total == 0 else self.done / total
         filled = round(fraction * self._width)
         bar = "#" * filled + "-" * (self._width - filled)
-        return (
-            f"{self.label} [{bar}] {self.done}/{self.total} {fraction * 100:3.0f}% "
-            f"{self.rate:,.0f}/s"
-        )
+        return f"{self.label} [{bar}] {self.done}/{total} {fraction * 100:3.0f}% {self.rate:,.0f}/s"
 
     def advance(self, count: int = 1) -> None:
         self.done += count

@@ -66,6 +66,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"The audit chain verifies: {report.checked} entries, newest #{report.head_seq}."
+                f"The audit chain verifies: {report.checked} entries checked, "
+                f"chain head #{report.head_seq} confirmed."
             )
         )
