@@ -21,8 +21,13 @@ def url(world: MerchantWorld, name: str, *args: Any) -> str:
     return reverse(f"merchant:{name}", args=[world.merchant.public_id, *args])
 
 
+def english() -> Client:
+    """A client that reads the pages in English (the service's default language is Finnish)."""
+    return Client(headers={"accept-language": "en"})
+
+
 def signed_in(user: User) -> Client:
-    client = Client()
+    client = english()
     client.force_login(user)
     return client
 
@@ -48,3 +53,13 @@ def owner(merchant_a: MerchantWorld) -> Client:
 @pytest.fixture
 def cashier(merchant_a: MerchantWorld) -> Client:
     return signed_in(merchant_a.cashier)
+
+
+def count_queries(client: Client, path: str) -> int:
+    """How many queries a GET of ``path`` makes (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)

@@ -47,7 +47,7 @@ def test_the_screen_has_an_autofocused_card_field_and_a_hidden_camera_button(
 def test_a_cashier_checks_in_a_new_card_and_sees_loyalty(
     cashier: Client, merchant_a: MerchantWorld
 ) -> None:
-    response = submit(cashier, merchant_a, CARD, amount="12,50")
+    response = submit(cashier, merchant_a, CARD, amount="12.50")
 
     assert response.status_code == 200
     body = response.content.decode()

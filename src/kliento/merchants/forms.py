@@ -23,6 +23,18 @@ class DomainErrorsMixin:
         self.add_error(field, str(error.message))  # type: ignore[attr-defined]
 
 
+class PremisesChoiceField(forms.ModelChoiceField):
+    """Premises by public id, labelled by name (``str()`` would fetch each merchant)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class PremisesMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class PremisesForm(DomainErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     street = forms.CharField(
@@ -46,7 +58,7 @@ class InvitationForm(DomainErrorsMixin, forms.Form):
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(label=_("Role"))
-    premises = forms.ModelMultipleChoiceField(
+    premises = PremisesMultipleChoiceField(
         label=_("Premises"),
         queryset=Premises.objects.none(),
         to_field_name="public_id",
@@ -78,7 +90,7 @@ class TerminalForm(DomainErrorsMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=80, help_text=_("For example: Till 1 or Door reader.")
     )
-    premises = forms.ModelChoiceField(
+    premises = PremisesChoiceField(
         label=_("Premises"), queryset=Premises.objects.none(), to_field_name="public_id"
     )
 
@@ -114,7 +126,7 @@ class CheckinForm(DomainErrorsMixin, forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    premises = forms.ModelChoiceField(
+    premises = PremisesChoiceField(
         label=_("Premises"), queryset=Premises.objects.none(), to_field_name="public_id"
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -149,7 +161,7 @@ class ReverseForm(DomainErrorsMixin, forms.Form):
 
 
 class VisitFilterForm(forms.Form):
-    premises = forms.ModelChoiceField(
+    premises = PremisesChoiceField(
         label=_("Premises"),
         queryset=Premises.objects.none(),
         to_field_name="public_id",
