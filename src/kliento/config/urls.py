@@ -27,6 +27,7 @@ urlpatterns = [
     path("profile/", include("kliento.register.urls")),
     path("profile/", include("kliento.consent.urls")),
     path("", include(consent_urls.root_urlpatterns)),
+    path("staff/", include("kliento.consent.urls_staff")),
     path("", include("kliento.sharing.urls")),
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),

@@ -6,6 +6,8 @@ reason) raises ``DomainError`` before anything is written.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,13 @@ from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.consent.models import ConsentEvent
 from kliento.consent.purposes import LANGUAGES, ConsentPurpose, Notice
-from kliento.consent.selectors import latest_event, purpose_get
+from kliento.consent.selectors import (
+    ConsentState,
+    consent_events,
+    consent_states,
+    latest_event,
+    purpose_get,
+)
 from kliento.register.models import Subject
 
 # Staff who may record a consent choice the person told them (by phone, in writing).
@@ -254,4 +262,33 @@ def cookie_choice_record(
         channel=channel,
         actor=actor,
         reason="",
+    )
+
+
+@transaction.atomic
+def consent_history_read(
+    *, subject: Subject, moment: datetime, reason: str, actor: Actor
+) -> tuple[list[ConsentState], list[ConsentEvent]]:
+    """Staff handling a complaint: every purpose's state at ``moment`` and the whole event
+    history, recorded in the audit log with the stated reason before it is returned."""
+    require_actor(actor)
+    if actor.kind != ActorKind.STAFF or actor.role not in ON_BEHALF_ROLES:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Your role may not read consents."))
+    if not reason.strip():
+        raise DomainError(
+            ErrorCode.VALIDATION_FAILED,
+            _("Staff must give a reason."),
+            details={"reason": "required"},
+        )
+    audit_record(
+        actor=actor,
+        action="consent.history_read",
+        subject_id=subject.public_id,
+        items=["direct_marketing"],
+        purpose=reason.strip(),
+        context={"at": moment.isoformat()},
+    )
+    return (
+        consent_states(subject=subject, at=moment),
+        list(consent_events(subject=subject)),
     )
