@@ -210,3 +210,24 @@ def checks_in_at_a_terminal_again(
         premises_id=str(merchant.premises.public_id),
     )  # fmt: skip
     services.profile_read(subject=subject, actor=actor, purpose="check-in")
+
+
+def test_merchant_staff_reads_and_staff_look_ups_are_listed(
+    cardholder: User, cardholder_client: Client, anna: Subject, merchant_a: MerchantWorld,
+    staff_user: Any,
+) -> None:  # fmt: skip
+    services.profile_read(
+        subject=anna, actor=merchant_a.actor(merchant_a.cashier), purpose="customer lookup",
+        items=["first_name"],
+    )  # fmt: skip
+    user = staff_user(StaffRole.CUSTOMER_SERVICE)
+    TOTP.activate(user, pyotp.random_base32())
+    staff = Client()
+    staff.force_login(user)
+    staff.post(reverse("staff:person_search"), {"kind": "phone", "value": "0401234567"})
+
+    page = cardholder_client.get(ACCESSES, headers={"accept-language": "en"}).content.decode()
+
+    assert "Kahvila Aalto: Cashier" in page
+    assert "customer lookup" in page
+    assert "Looked you up: Phone number" in page

@@ -367,3 +367,24 @@ def test_the_audit_log_page_has_a_fixed_number_of_queries(
     client.get(AUDIT)  # warm the session and the MFA check
     with django_assert_max_num_queries(12):
         client.get(AUDIT)
+
+
+def test_each_look_up_is_recorded_for_the_person_found_only(
+    staff_user: Any, anna: Subject, other_cardholder: User
+) -> None:
+    client, user = staff_client(staff_user, StaffRole.CUSTOMER_SERVICE)
+
+    client.post(SEARCH, {"kind": "phone", "value": "0401234567"})
+    client.post(SEARCH, {"kind": "phone", "value": "0409999999"})  # no one
+
+    [entry] = AuditEntry.objects.filter(action="profile.search")
+    assert (entry.subject_id, entry.actor_id, entry.items) == (
+        anna.public_id, str(user.public_id), ["phone"],
+    )  # fmt: skip
+
+
+def test_an_erased_person_is_not_found(staff_user: Any, anna: Subject) -> None:
+    Subject.objects.filter(pk=anna.pk).update(erased_at=timezone.now())
+    client, _ = staff_client(staff_user, StaffRole.CUSTOMER_SERVICE)
+    response = client.post(SEARCH, {"kind": "phone", "value": "0401234567"})
+    assert response.context["found"] == []

@@ -25,6 +25,7 @@ PAGE_SIZE = 25
 
 ACTION_LABELS: dict[str, Promise] = {
     "profile.read": _("Looked at your data"),
+    "profile.search": _("Looked you up"),
     "profile.add": _("Added to your data"),
     "profile.update": _("Changed your data"),
     "profile.delete": _("Deleted some of your data"),

@@ -21,7 +21,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kliento.accounts.models import User
@@ -29,9 +28,8 @@ from kliento.accounts.roles import StaffRole
 from kliento.accounts.views import staff_roles_of
 from kliento.audit import selectors as audit
 from kliento.audit.actors import Actor
-from kliento.cards import identifiers
 from kliento.cards.models import Card
-from kliento.cards.services import card_lookup, card_masked
+from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.merchants.models import Membership
 from kliento.register import catalogue, services
@@ -43,6 +41,7 @@ from kliento.register.forms_staff import (
     PersonSearchForm,
 )
 from kliento.register.models import Subject
+from kliento.register.staff_search import people_search
 from kliento.register.views import shown
 from kliento.sharing.models import Relationship
 
@@ -56,7 +55,6 @@ CUSTOMER_SERVICE_CATEGORIES = frozenset(
 RELATIONSHIP_ITEMS = ("login_email", "card_identifiers", "sharing")
 AUDIT_PAGE_SIZE = 50
 ROLE_LABELS: dict[str, Any] = {**dict(Membership.Role.choices), **dict(StaffRole.choices)}
-_CARD_KINDS = {"kliento": Card.Kind.KLIENTO, "contactless": Card.Kind.CONTACTLESS}
 
 
 def _staff_in(request: HttpRequest, roles: Iterable[StaffRole]) -> tuple[User, StaffRole]:
@@ -91,33 +89,20 @@ def items_for(role: StaffRole) -> list[Item]:
     ]
 
 
-def find_people(*, kind: str, value: str) -> list[Subject]:
-    """Subjects holding exactly ``value`` (e-mail, phone or card), via blind indexes."""
-    if kind in ("email", "phone"):
-        return services.subjects_by_lookup(item_key=kind, value=value)
-    scanned = identifiers.parse(value)
-    if scanned.kind not in _CARD_KINDS:
-        raise DomainError(ErrorCode.CARD_INVALID, _("Type the card number printed on the card."))
-    card = (
-        Card.objects.filter(lookup=card_lookup(_CARD_KINDS[scanned.kind], scanned.value))
-        .select_related("holder__user")
-        .first()
-    )
-    return [] if card is None or card.holder is None else [card.holder]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_search(request: HttpRequest) -> HttpResponse:
     """Search by one exact value. POST, so the value never lands in a URL or a log."""
-    user, _role = _staff_in(request, PROFILE_ROLES)
+    user, role = _staff_in(request, PROFILE_ROLES)
     found: list[Subject] | None = None
     if request.method == "POST":
         form = PersonSearchForm(request.POST)
         if form.is_valid():
             try:
-                found = find_people(
-                    kind=form.cleaned_data["kind"], value=form.cleaned_data["value"]
+                found = people_search(
+                    kind=form.cleaned_data["kind"],
+                    value=form.cleaned_data["value"],
+                    actor=Actor.staff(user, role.value, request),
                 )
             except DomainError as error:
                 form.add_error("value", str(error.message))
