@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "kliento.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from kliento.accounts import security
+
+        security.connect()

@@ -6,7 +6,6 @@ from kliento.accounts import views_tokens
 from kliento.common import http
 from kliento.common.views import home
 from kliento.config.api import api
-from kliento.consent import urls as consent_urls
 
 handler400 = http.handler400
 handler403 = http.handler403
@@ -17,7 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", http.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("kliento.accounts.urls")),
     path("account/tokens/", views_tokens.token_page, name="account_tokens"),
     path(
         "account/tokens/<uuid:token_id>/revoke/",
@@ -26,8 +25,6 @@ urlpatterns = [
     ),
     path("profile/", include("kliento.register.urls")),
     path("profile/", include("kliento.consent.urls")),
-    path("", include(consent_urls.root_urlpatterns)),
-    path("staff/", include("kliento.consent.urls_staff")),
     path("", include("kliento.sharing.urls")),
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),
