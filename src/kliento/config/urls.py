@@ -6,6 +6,7 @@ from kliento.accounts import views_tokens
 from kliento.common import http
 from kliento.common.views import home
 from kliento.config.api import api
+from kliento.consent import urls as consent_urls
 
 handler400 = http.handler400
 handler403 = http.handler403
@@ -25,6 +26,8 @@ urlpatterns = [
     ),
     path("profile/", include("kliento.register.urls")),
     path("profile/", include("kliento.consent.urls")),
+    path("", include(consent_urls.root_urlpatterns)),
+    path("staff/", include("kliento.consent.urls_staff")),
     path("", include("kliento.sharing.urls")),
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),
