@@ -365,7 +365,7 @@ def test_the_audit_log_page_has_a_fixed_number_of_queries(
 ) -> None:
     client, _ = staff_client(staff_user, StaffRole.AUDITOR)
     client.get(AUDIT)  # warm the session and the MFA check
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         client.get(AUDIT)
 
 
@@ -388,3 +388,13 @@ def test_an_erased_person_is_not_found(staff_user: Any, anna: Subject) -> None:
     client, _ = staff_client(staff_user, StaffRole.CUSTOMER_SERVICE)
     response = client.post(SEARCH, {"kind": "phone", "value": "0401234567"})
     assert response.context["found"] == []
+
+
+def test_opening_a_profile_has_a_fixed_number_of_queries(
+    staff_user: Any, anna: Subject, django_assert_max_num_queries: Any
+) -> None:
+    client, _ = staff_client(staff_user, StaffRole.PRIVACY_OFFICER)
+    client.get(open_url(anna))
+    with django_assert_max_num_queries(18):
+        response = client.post(open_url(anna), {"purpose": "DSR-2"})
+    assert response.status_code == 200
