@@ -171,12 +171,9 @@ def _record(
         redeemed = _redeem(
             reward=reward, merchant_id=premises.merchant_id, visit=visit, actor=actor
         )
-    audit_record(
-        actor=actor,
-        action="visit.record",
-        subject_id=card.holder.public_id if card.holder else None,
-        context={"visit": str(visit.public_id), "premises": str(premises.public_id)},
-    )
+    # The audit entry takes the audit chain's lock, held until commit and shared by every
+    # check-in: do every other read first, so the lock is held as briefly as possible.
+    rewards = loyalty.available_rewards(ids, card_ids)
     customer = (
         shared_profile(
             subject=card.holder, merchant=premises.merchant, actor=actor, purpose="check-in"
@@ -184,10 +181,15 @@ def _record(
         if card.holder is not None
         else {}
     )
+    audit_record(
+        actor=actor,
+        action="visit.record",
+        subject_id=card.holder.public_id if card.holder else None,
+        context={"visit": str(visit.public_id), "premises": str(premises.public_id)},
+    )
     return CheckIn(
         visit=visit, card=card, registration_code=found.registration_code, programs=programs,
-        balances=balances, earned=earned, rewards=loyalty.available_rewards(ids, card_ids),
-        redeemed=redeemed, customer=customer,
+        balances=balances, earned=earned, rewards=rewards, redeemed=redeemed, customer=customer,
     )  # fmt: skip
 
 
