@@ -101,3 +101,22 @@ def test_a_new_instance_gets_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     assert instance.init() is True
     assert "KLIENTO_CONSENT_SIGNING_KEY_FILE=" in (tmp_path / "new" / "kliento.env").read_text()
+
+
+def test_production_refuses_a_key_of_another_kind() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    other = (
+        ed25519.Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+    result = load_settings(production_env(KLIENTO_CONSENT_SIGNING_KEY=other))
+
+    assert result.returncode != 0
+    assert "P-256" in result.stderr

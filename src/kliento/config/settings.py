@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -76,8 +78,15 @@ if len(BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("KLIENTO_BLIND_INDEX_KEY must be at least 32 characters.")
 # Signs consent receipts (JWS, ES256); the public half is at /.well-known/jwks.json.
 CONSENT_SIGNING_KEY = env_secret("KLIENTO_CONSENT_SIGNING_KEY")
-if "PRIVATE KEY-----" not in CONSENT_SIGNING_KEY:
-    raise ImproperlyConfigured("KLIENTO_CONSENT_SIGNING_KEY must be a PEM P-256 private key.")
+try:
+    _consent_key = load_pem_private_key(CONSENT_SIGNING_KEY.encode(), password=None)
+except (ValueError, TypeError) as exc:
+    raise ImproperlyConfigured("KLIENTO_CONSENT_SIGNING_KEY must be a PEM private key.") from exc
+if (
+    not isinstance(_consent_key, ec.EllipticCurvePrivateKey)
+    or _consent_key.curve.name != "secp256r1"
+):
+    raise ImproperlyConfigured("KLIENTO_CONSENT_SIGNING_KEY must be a P-256 (ES256) PEM key.")
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
