@@ -21,7 +21,7 @@ def test_the_dashboard_draws_four_accessible_charts(
 ) -> None:
     body = owner.get(url(merchant_a, "dashboard")).content.decode()
 
-    assert body.count('<svg viewBox="0 0 640') == 4
+    assert body.count('<svg viewBox="0 0 480') == 4
     for slug in ("visits-per-day", "visits-per-premises", "new-and-returning", "rewards-redeemed"):
         assert f'aria-labelledby="{slug}-title {slug}-desc"' in body
         assert f'<title id="{slug}-title">' in body
@@ -58,6 +58,15 @@ def test_columns_scale_to_a_round_top_and_keep_inside_the_picture() -> None:
     )  # fmt: skip
 
     assert [t.value for t in chart.ticks] == [0, 5, 10]
+    five = charts.columns(
+        slug="y",
+        title="T",
+        description="D",
+        label_heading="Day",
+        value_heading="Visits",
+        data=[("a", "", 5)],
+    )
+    assert [t.value for t in five.ticks] == [0, 5]  # no line at 2.5 labelled 2
     tallest = max(chart.bars, key=lambda b: b.height)
     assert tallest.value == 7
     assert all(0 <= b.y <= chart.baseline and b.x + b.width <= chart.width for b in chart.bars)

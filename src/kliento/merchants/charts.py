@@ -22,12 +22,13 @@ from kliento.merchants.selectors import premises_for
 from kliento.visits.models import Reward, Visit
 
 DAYS = 30
-WIDTH = 640
-COLUMNS_HEIGHT = 220
-ROW_HEIGHT = 34
-LEFT = 44  # room for the value axis
-LABEL_WIDTH = 180  # room for row labels in row charts
-BOTTOM = 28
+WIDTH = 480
+COLUMNS_HEIGHT = 230
+ROW_HEIGHT = 36
+LEFT = 40  # room for the value axis
+RIGHT = 20  # room for the last date label
+LABEL_WIDTH = 150  # room for row labels in row charts
+BOTTOM = 30
 TOP = 12
 
 
@@ -66,6 +67,11 @@ class Chart:
     total: int = 0
 
     @property
+    def right(self) -> int:
+        """Where the plot ends: grid lines stop here."""
+        return self.width - RIGHT
+
+    @property
     def is_empty(self) -> bool:
         return self.total == 0
 
@@ -92,7 +98,7 @@ def columns(
 ) -> Chart:
     """A column chart of ``(label, axis label, value)``; the axis label may be empty."""
     top = _nice_max(max((v for _l, _a, v in data), default=0))
-    plot_width = WIDTH - LEFT - 8
+    plot_width = WIDTH - LEFT - RIGHT
     plot_height = COLUMNS_HEIGHT - TOP - BOTTOM
     baseline = TOP + plot_height
     slot = plot_width / max(len(data), 1)
@@ -104,10 +110,11 @@ def columns(
             Bar(
                 label=label, value=value, x=round(x, 1), y=round(baseline - height, 1),
                 width=round(slot * 0.7, 1), height=round(height, 1), axis_label=axis_label,
-                text_x=round(x + slot * 0.35, 1), text_y=baseline + 18,
+                text_x=round(x + slot * 0.35, 1), text_y=baseline + 20,
             )
         )  # fmt: skip
-    ticks = [Tick(value=top * i // 2, y=round(baseline - plot_height * i / 2, 1)) for i in range(3)]
+    steps = (0, 1, 2) if top % 2 == 0 else (0, 2)  # a middle line only at a whole number
+    ticks = [Tick(value=top * i // 2, y=round(baseline - plot_height * i / 2, 1)) for i in steps]
     return Chart(
         slug=slug, title=title, description=description, label_heading=label_heading,
         value_heading=value_heading, kind="columns", bars=bars, ticks=ticks,
@@ -126,7 +133,7 @@ def rows(
 ) -> Chart:
     """A horizontal bar chart of ``(label, value)``, one row each."""
     top = max((v for _l, v in data), default=0) or 1
-    plot_width = WIDTH - LABEL_WIDTH - 56
+    plot_width = WIDTH - LABEL_WIDTH - 40
     bars = []
     for index, (label, value) in enumerate(data):
         y = TOP / 2 + index * ROW_HEIGHT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -67,13 +67,20 @@ def terminal_of(*, membership: Membership, terminal_id: UUID) -> Terminal:
     return terminal
 
 
+ROLE_ORDER = Case(
+    When(role=Membership.Role.OWNER, then=Value(0)),
+    When(role=Membership.Role.MANAGER, then=Value(1)),
+    default=Value(2),
+)
+
+
 def members_for(*, membership: Membership) -> QuerySet[Membership]:
     """The merchant's staff with their premises, owners first."""
     return (
         Membership.objects.filter(merchant=membership.merchant)
         .select_related("user")
         .prefetch_related("premises")
-        .order_by("role", "user__email")
+        .order_by(ROLE_ORDER, "user__email")
     )
 
 

@@ -57,6 +57,7 @@ class ProgramState:
     earned_stamps: int
     skipped: str
     can_claim: bool
+    new_reward: bool = False
 
     @property
     def stamp_slots(self) -> list[bool]:
@@ -101,6 +102,7 @@ def _shown(result: visit_services.CheckIn) -> Shown:
                 skipped=str(SKIPPED.get(earned.skipped or "", "")) if earned else "",
                 can_claim=program.kind == LoyaltyProgram.Kind.POINTS
                 and program.reward_points > 0 and balance.points >= program.reward_points,
+                new_reward=bool(earned and earned.new_rewards),
             )
         )  # fmt: skip
     return Shown(
