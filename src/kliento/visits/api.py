@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kliento.accounts.models import User
@@ -90,7 +90,7 @@ def checkin_out(result: services.CheckIn) -> dict[str, Any]:
     response={200: CheckinOut, 201: CheckinOut},
     summary="Check in a card at the terminal's premises",
 )
-def checkin(request: HttpRequest, payload: CheckinIn) -> tuple[int, dict[str, Any]]:
+def checkin(request: HttpRequest, payload: CheckinIn) -> Status[dict[str, Any]]:
     terminal: Terminal = request.auth  # type: ignore[attr-defined]
     result = services.checkin_record(
         premises=terminal.premises,
@@ -101,7 +101,7 @@ def checkin(request: HttpRequest, payload: CheckinIn) -> tuple[int, dict[str, An
         redeem_reward=payload.redeem_reward,
         terminal=terminal,
     )
-    return (200 if result.replayed else 201), checkin_out(result)
+    return Status(200 if result.replayed else 201, checkin_out(result))
 
 
 @router.post("/rewards/redeem", response=RewardOut, summary="Redeem a reward by its code")
