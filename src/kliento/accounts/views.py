@@ -39,6 +39,12 @@ STAFF_AREAS = (
         url_name="staff:person_search",
     ),
     StaffArea(
+        _("Lost cards"),
+        _("Block a card a caller reports lost; the block is recorded with your reason."),
+        frozenset({StaffRole.CUSTOMER_SERVICE}),
+        url_name="staff_cards:block",
+    ),
+    StaffArea(
         _("Privacy"),
         _("Records of processing, retention, disclosures to card issuers and partners."),
         frozenset({StaffRole.PRIVACY_OFFICER}),

@@ -61,3 +61,25 @@ class CardChangeForm(forms.Form):
 
     def add_domain_error(self, error: DomainError) -> None:
         self.add_error("code", str(error.message))
+
+
+class StaffCardBlockForm(forms.Form):
+    """Customer service blocks a card a caller reports lost."""
+
+    card_number = forms.CharField(
+        label=_("Card number or UID"),
+        max_length=40,
+        help_text=_("As printed on the card, or the UID of a travel card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_(
+            "For the audit log, for example the ticket number and how you checked "
+            "that the caller holds the card."
+        ),
+    )
+
+    def add_domain_error(self, error: DomainError) -> None:
+        self.add_error("card_number", str(error.message))
