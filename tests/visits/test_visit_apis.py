@@ -252,3 +252,24 @@ def test_a_wrong_check_digit_says_so_in_the_details(merchant_a: MerchantWorld) -
 
     assert response.json()["details"] == {"reason": "check_digit"}
     assert not Card.objects.exists()
+
+
+def test_the_visits_and_cards_pages_do_not_query_per_row(
+    cardholder: User, merchant_a: MerchantWorld, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cardholder)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    number = owned_card(cardholder)
+    checkin(merchant_a, number)
+    few = (queries("/profile/visits/"), queries("/profile/cards/"))
+    for _ in range(5):
+        checkin(merchant_a, owned_card(cardholder))
+    assert (queries("/profile/visits/"), queries("/profile/cards/")) == few
