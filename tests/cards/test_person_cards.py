@@ -346,3 +346,18 @@ def test_the_phone_card_is_listed_but_cannot_be_blocked(cardholder: User) -> Non
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"
     assert Card.objects.get().status == Card.Status.ACTIVE
+
+
+def test_each_card_kind_names_its_issuer(cardholder: User, merchant_a: MerchantWorld) -> None:
+    client = bearer(cardholder)
+    client.get("/api/v1/me/cards/qr")
+    owned_card(cardholder)
+    old, _number = owned_card(cardholder)
+    _change, code = card_change_start(
+        new_card_input="04A22B1C9F5180", actor=merchant_a.actor(merchant_a.cashier)
+    )
+    post_json(client, "/api/v1/me/cards/change", {"old_card": str(old.public_id), "code": code})
+
+    issuers = {(c["kind"], c["issuer"]["kind"]) for c in client.get("/api/v1/me/cards").json()}
+
+    assert issuers == {("phone", "kliento"), ("kliento", "kliento"), ("contactless", "travel")}

@@ -33,7 +33,10 @@ def _code_hash(scope: str, code: str) -> bytes:
 
 
 def _issuer(kind: str) -> CardIssuer:
-    issuer_kind = CardIssuer.Kind.KLIENTO if kind == Card.Kind.KLIENTO else CardIssuer.Kind.TRAVEL
+    # Kliento issues its own cards and the phone QR; contactless cards come from others.
+    issuer_kind = (
+        CardIssuer.Kind.TRAVEL if kind == Card.Kind.CONTACTLESS else CardIssuer.Kind.KLIENTO
+    )
     name = "Kliento Oy" if issuer_kind == CardIssuer.Kind.KLIENTO else "Contactless card issuers"
     issuer, _ = CardIssuer.objects.get_or_create(
         kind=issuer_kind, merchant=None, defaults={"name": name}
