@@ -7,15 +7,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from django.test import Client
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from kliento.accounts.models import User
+from kliento.accounts.roles import StaffRole
+from kliento.audit.actors import Actor
+from kliento.consent import services
 from kliento.consent.models import ConsentEvent
 from kliento.consent.purposes import PURPOSES
 from kliento.register.services import subject_of
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,3 +164,35 @@ def test_give_and_withdraw_each_consent_and_open_the_receipt(
     assert newest is not None
     expect(page.locator(".receipt-hash")).to_have_text(newest.notice_hash)
     screenshot(page, f"consent-receipt-{size}")
+
+
+def test_staff_see_the_consents_at_a_moment(
+    new_context: Callable[..., BrowserContext], live_server, cardholder: User
+) -> None:  # type: ignore[no-untyped-def]
+    subject = subject_of(cardholder)
+    services.consent_give(
+        subject=subject,
+        purpose_key="sms_marketing",
+        language="fi",
+        channel="web",
+        actor=Actor.person(cardholder),
+    )
+    # transactional tests flush the groups the data migration made
+    Group.objects.get_or_create(name=StaffRole.CUSTOMER_SERVICE.value)
+    agent = make_user("cs@kliento.example", role=StaffRole.CUSTOMER_SERVICE)
+    TOTP.activate(agent, pyotp.random_base32())
+    session = Client()
+    session.force_login(agent)
+    context = new_context()
+    context.add_cookies(
+        [{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(f"/staff/people/{subject.public_id}/consents/")
+    page.get_by_role("button", name="Reject").click()
+
+    page.locator("#id_read-reason").fill("Complaint 17: SMS received")
+    page.get_by_role("button", name="Show consents").click()
+
+    expect(page.get_by_role("heading", name="Every consent event")).to_be_visible()
+    screenshot(page, "consent-staff-desktop")
