@@ -204,6 +204,7 @@ def test_patch_deletes_values_and_the_next_one_becomes_primary(
         ({"set": {"login_email": "new@example.fi"}}, "login_email"),
         ({"set": {"phone": "0401234567"}}, "phone"),  # multi-valued: use add
         ({"add": {"address": {"street": "Katu 1", "city": "Oulu", "planet": "Mars"}}}, "address"),
+        ({"add": {"address": {"street": "Katu 1", "city": "Oulu", "country": "ZZ"}}}, "address"),
     ],
 )
 def test_one_invalid_operation_stores_nothing_and_names_the_item(

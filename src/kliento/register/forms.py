@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -78,16 +77,6 @@ class ProfileValueForm(forms.Form):
             self.fields["country"].help_text = _("Two letters, such as FI, SE or EE.")
         else:
             self.fields["value"] = _value_field(item)
-
-    def clean_country(self) -> str:
-        """A country code libphonenumber knows (ISO 3166-1 alpha-2); empty means Finland."""
-        code = str(self.cleaned_data.get("country", "")).strip().upper()
-        if code and code not in phonenumbers.SUPPORTED_REGIONS:
-            raise forms.ValidationError(
-                _("Unknown country code. Use two letters, such as FI, SE or EE."),
-                code="unknown_country",
-            )
-        return code
 
     @staticmethod
     def initial_for(item: Item, value: Any) -> dict[str, Any]:

@@ -92,8 +92,8 @@ def _address(item: Item, raw: Any) -> dict[str, str]:
     if sum(len(v) for v in address.values()) > item.max_length:
         raise _invalid(item, _("The address is too long."))
     address["country"] = (address["country"] or "FI").upper()
-    if len(address["country"]) != 2 or not address["country"].isalpha():
-        raise _invalid(item, _("Give the country as a two-letter code, such as FI."))
+    if address["country"] not in phonenumbers.SUPPORTED_REGIONS:  # ISO 3166-1 alpha-2
+        raise _invalid(item, _("Unknown country code. Use two letters, such as FI, SE or EE."))
     return address
 
 
