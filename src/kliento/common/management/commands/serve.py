@@ -31,6 +31,7 @@ class Command(BaseCommand):
             "--workers", str(options["workers"]),
             "--threads", str(options["threads"]),
             "--access-logfile", "-",
+            "--logger-class", "kliento.common.gunicorn_logging.RedactingLogger",
         ]  # fmt: skip
         self.stdout.write(f"Serving Kliento on http://{options['bind']}/")
         os.execv(gunicorn, argv)  # noqa: S606 (replaces this process with gunicorn)
