@@ -281,3 +281,23 @@ def test_only_the_last_own_check_in_can_be_reversed(
     someone_elses = owner.post(url(merchant_a, "visit_reverse", first.public_id), {"reason": "x"})
     assert someone_elses.status_code == 422
     assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REVERSE).exists()
+
+
+def test_a_suspended_merchant_checks_no_one_in(cashier: Client, merchant_a: MerchantWorld) -> None:
+    from kliento.merchants.models import Merchant
+
+    Merchant.objects.filter(pk=merchant_a.merchant.pk).update(status=Merchant.Status.SUSPENDED)
+
+    response = submit(cashier, merchant_a, CARD)
+
+    assert response.status_code == 422
+    assert "not approved to use Kliento" in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_the_page_title_tells_what_happened(cashier: Client, merchant_a: MerchantWorld) -> None:
+    ok = submit(cashier, merchant_a, CARD).content.decode()
+    bad = submit(cashier, merchant_a, "hello").content.decode()
+
+    assert "<title>Checked in · Check-in" in ok
+    assert "<title>Not checked in · Check-in" in bad

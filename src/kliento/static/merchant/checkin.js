@@ -7,13 +7,8 @@
   var box = document.querySelector("[data-camera]");
   if (!form || !box) return;
   var input = form.querySelector("input[name=card]");
-  var result = document.querySelector("[data-checkin-result]");
-  if (input && !input.value && !input.getAttribute("aria-invalid")) input.focus();
+  // The page title says what happened; focus stays in the card field for the next card.
   if (input && input.getAttribute("aria-invalid")) input.select();
-  if (result && !document.querySelector(".errorlist")) {
-    // The result is announced; focus stays in the card field for the next customer.
-    result.setAttribute("role", "status");
-  }
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     return;
   }
