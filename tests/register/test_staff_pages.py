@@ -251,6 +251,7 @@ def test_customer_service_sees_contact_data_but_not_allergies_and_the_opening_is
     assert "anna.virtanen@example.fi" in page  # the login e-mail
     assert "Peanuts" not in page
     assert "Allergies" not in page
+    assert f'href="/staff/people/{anna.public_id}/consents/"' in page
     assert "14.3.1985" not in page
     assert "1985" not in page
     [entry] = reads()
