@@ -78,9 +78,10 @@ def test_submitting_the_same_form_twice_records_one_visit(
 @pytest.mark.parametrize(
     ("card", "shown"),
     [
-        ("9246 0000 0000 0001", "This is not a card Kliento can read."),
-        ("hello", "This is not a card Kliento can read."),
-        ("KLQR1:forged:token", "This is not a card Kliento can read."),
+        ("9246 0000 0000 0001", "The last digit does not match the others"),
+        ("1234 5678", "A Kliento card number has 16 digits"),
+        ("hello", "Type the card number, or read the card"),
+        ("KLQR1:forged:token", "This QR code is not a Kliento code."),
     ],
 )
 def test_a_bad_card_is_an_error_and_nothing_is_recorded(
@@ -91,6 +92,7 @@ def test_a_bad_card_is_an_error_and_nothing_is_recorded(
     assert response.status_code == 422
     body = response.content.decode()
     assert "Not checked in." in body
+    assert "This is not a card Kliento can read." in body
     assert shown in body
     assert not Visit.objects.exists()
     assert not LedgerEntry.objects.exists()

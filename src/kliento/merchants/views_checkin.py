@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -40,6 +41,18 @@ CARD_ERRORS = {
     ErrorCode.CARD_UNKNOWN,
     ErrorCode.CARD_BLOCKED,
     ErrorCode.QR_EXPIRED,
+}
+CARD_HINTS = {
+    "check_digit": gettext_lazy(
+        "The last digit does not match the others: check for a typing error."
+    ),
+    "unknown_number_format": gettext_lazy(
+        "A Kliento card number has 16 digits and starts with 9246."
+    ),
+    "bad_signature": gettext_lazy("This QR code is not a Kliento code."),
+    "unknown_format": gettext_lazy(
+        "Type the card number, or read the card or the phone's QR code with a reader."
+    ),
 }
 SKIPPED = {
     "below_minimum_purchase": gettext_lazy("Nothing earned: the purchase is below the minimum."),
@@ -132,6 +145,7 @@ def checkin(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Type or scan a card (or read a phone's QR code with the camera) and record a visit."""
     shown = None
     status = 200
+    hint: str | Promise = ""
     if request.method == "POST":
         form = CheckinForm(request.POST, premises=_open_premises(membership))
         if form.is_valid():
@@ -146,6 +160,7 @@ def checkin(request: HttpRequest, membership: Membership) -> HttpResponse:
                 )
             except DomainError as error:
                 form.add_domain_error(error, "card" if error.code in CARD_ERRORS else None)
+                hint = CARD_HINTS.get(str(error.details.get("reason", "")), "")
                 status = 422
             else:
                 shown = _shown(result)
@@ -157,6 +172,7 @@ def checkin(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = {
         "form": form,
         "shown": shown,
+        "hint": hint,
         "redeem_form": RedeemCodeForm(),
         "reverse_form": ReverseForm(),
         "has_premises": _open_premises(membership).exists(),
