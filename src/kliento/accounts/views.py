@@ -92,18 +92,3 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     roles = staff_roles_of(user)
     areas = [area for area in STAFF_AREAS if area.roles.intersection(roles)]
     return render(request, "staff/home.html", {"roles": roles, "areas": areas})
-
-
-MERCHANT_FEATURES = (
-    (_("Check-in"), _("Identify customers by card or phone and record their visits.")),
-    (_("Customers"), _("See what each customer chose to share with you, nothing more.")),
-    (_("Loyalty programs"), _("Points and stamps, rewards and their redemptions.")),
-    (_("Premises and terminals"), _("Your locations and the devices that check people in.")),
-    (_("Statistics"), _("Visits and rewards over time, without personal data.")),
-)
-
-
-@login_required
-def merchant_home(request: HttpRequest) -> HttpResponse:
-    """The merchant portal's dashboard shell; merchant features add their pages here."""
-    return render(request, "merchant/home.html", {"features": MERCHANT_FEATURES})
