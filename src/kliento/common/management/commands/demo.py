@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from kliento.accounts import services as accounts
 from kliento.accounts.models import User
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             email=email, password=DEMO_PASSWORD, actor=None, verified=True
         )
 
+    @translation.override("en")  # the console output is in one language
     def _print_logins(self) -> None:
         out = self.stdout
         out.write("")
