@@ -13,11 +13,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -259,7 +260,7 @@ def _describe(event: Event) -> tuple[str, str]:
         title = _("Visit at %(premises)s") % m
         if p.get("amount_cents"):
             title += " · " + _("purchase %(amount)s €") % {
-                "amount": f"{p['amount_cents'] / 100:.2f}"
+                "amount": formats.number_format(Decimal(p["amount_cents"]) / 100, 2, use_l10n=True)
             }
         return title, ""
     if event.action == "ledger.earn":
