@@ -20,6 +20,7 @@ privacy app is ready) and register one :class:`Section` per kind of record::
             items=("surveys",),                  # catalogue item keys (purpose, basis, ...)
             rows=_answers,
             count=lambda subject: Answer.objects.filter(subject=subject).count(),  # optional
+            erase=lambda subject: Answer.objects.filter(subject=subject).delete(),  # optional
         )
     )
 
@@ -33,6 +34,11 @@ Rules for ``rows``:
   never ``list()`` an unbounded queryset;
 * no audit writes: the export view records one entry when someone other than the
   person reads it.
+
+``erase`` (optional) deletes or anonymises the section's rows when the person cancels
+their account (set-based, idempotent: it may run again after a backup is restored).
+Rows that must outlive the account (proof kept under a legal obligation) keep only the
+pseudonymous subject reference and no plaintext.
 
 ``models`` is what the completeness test checks: every model with a foreign key or
 one-to-one field to ``register.Subject`` or ``accounts.User`` must be named by some
@@ -75,6 +81,10 @@ class Section:
     description: Promise | str = ""
     # How many rows ``rows`` yields, cheaply (a COUNT); without it the page counts rows.
     count: Callable[[Subject], int] | None = None
+    # Set-based delete or anonymisation of this section's rows of the subject (UPDATE/
+    # DELETE ... WHERE subject=..., never a loop over rows); account_cancel and
+    # replay-erasures call it inside their transaction, before the data key is destroyed.
+    erase: Callable[[Subject], object] | None = None
 
 
 _REGISTRY: dict[str, Section] = {}

@@ -335,4 +335,6 @@ NOT_PERSONAL: dict[str, set[str]] = {
         "id", "program", "visit", "reward", "kind", "points", "stamps", "reason", "reverses",
         "actor_kind", "actor_id", "at",
     },
+    # A keyed hash of an erased subject's public id: names nobody.
+    "privacy.ErasureJournal": {"id", "subject_hash", "erased_at", "reason"},
 }  # fmt: skip
