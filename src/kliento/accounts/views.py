@@ -55,6 +55,12 @@ STAFF_AREAS = (
         frozenset({StaffRole.MARKETING}),
     ),
     StaffArea(
+        _("Surveys and prize draws"),
+        _("Opinion surveys and prize draws for people who consented; totals and draws."),
+        frozenset({StaffRole.MARKETING}),
+        url_name="staff_surveys:list",
+    ),
+    StaffArea(
         _("Merchant approvals"),
         _("Approve merchants and their premises before they can check people in."),
         frozenset({StaffRole.ADMINISTRATOR}),

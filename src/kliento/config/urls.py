@@ -31,6 +31,8 @@ urlpatterns = [
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),
     path("staff/cards/", include("kliento.cards.urls_staff")),
+    path("profile/surveys/", include("kliento.surveys.urls")),
+    path("staff/surveys/", include("kliento.surveys.urls_staff")),
     path("", include("kliento.sharing.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", http.handler404),

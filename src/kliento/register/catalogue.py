@@ -199,6 +199,15 @@ ITEMS: tuple[Item, ...] = (
     Item("direct_marketing", _("Direct marketing permitted and declined"), Category.MARKETING,
          (Purpose.DIRECT_MARKETING,), LegalBasis.LEGAL_OBLIGATION, Source.PERSON,
          in_profile=False, help_text=_("Your consent events, kept as proof.")),
+    Item("survey_answers", _("Answers to opinion and market surveys"), Category.MARKETING,
+         (Purpose.SURVEYS,), LegalBasis.CONSENT, Source.PERSON, in_profile=False,
+         retention=Retention(timedelta(days=730), _("2 years after the survey closes.")),
+         help_text=_("Encrypted under your own data key; staff see only totals.")),
+    Item("prize_draw_entries", _("Prize draw entries and wins"), Category.MARKETING,
+         (Purpose.SURVEYS,), LegalBasis.CONSENT, Source.PERSON, in_profile=False,
+         retention=Retention(timedelta(days=365), _("1 year after the draw.")),
+         help_text=_("Entries are encrypted under your own data key; the draw record keeps "
+                     "the pseudonymous ids of the entrants so the draw can be checked.")),
     # --- usage and technical
     Item("visits", _("Visits at merchants' premises"), Category.USAGE, _SERVICE,
          LegalBasis.CONTRACT, Source.MERCHANT, in_profile=False),
@@ -261,6 +270,11 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "merchants.Invitation.email": "staff_invitation_email",
     "sharing.Grant.subject": "sharing",
     "sharing.Relationship.subject": "sharing",
+    # A response to a prize draw is a draw entry (prize_draw_entries): same model.
+    "surveys.Response.subject": "survey_answers",
+    "surveys.Response.ciphertext": "survey_answers",
+    "surveys.Draw.entrants": "prize_draw_entries",
+    "surveys.Draw.winners": "prize_draw_entries",
 }
 
 # Fields that hold no personal data: ids, pseudonymous subject references, timestamps,
@@ -331,6 +345,20 @@ NOT_PERSONAL: dict[str, set[str]] = {
     },
     "sharing.Grant": {"id", "merchant", "item", "granted_at", "confirmed_special_at"},
     "sharing.Relationship": {"id", "merchant", "joined_at"},
+    # Surveys and draws as the marketing role writes them; tallies are counts only.
+    "surveys.Survey": {
+        "id", "public_id", "kind", "title_fi", "title_sv", "title_en", "intro_fi", "intro_sv",
+        "intro_en", "starts_on", "ends_on", "winners_count", "created_at", "updated_at",
+    },
+    "surveys.Question": {
+        "id", "survey", "position", "kind", "text_fi", "text_sv", "text_en", "options",
+    },
+    "surveys.Response": {"id", "public_id", "survey", "created_at"},
+    "surveys.Tally": {"id", "question", "option", "count"},
+    "surveys.Draw": {
+        "id", "public_id", "survey", "algorithm", "seed", "entrants_hash", "drawn_at",
+        "drawn_by",
+    },
     "visits.LedgerEntry": {
         "id", "program", "visit", "reward", "kind", "points", "stamps", "reason", "reverses",
         "actor_kind", "actor_id", "at",
