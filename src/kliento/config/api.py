@@ -23,6 +23,7 @@ from kliento.accounts.api_auth import default_auth
 from kliento.cards.api import router as cards_router
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.consent.api import router as consent_router
+from kliento.privacy.api import router as privacy_router
 from kliento.register.api import router as register_router
 from kliento.sharing.api import router as sharing_router
 from kliento.visits.api import person_router as my_visits_router
@@ -162,3 +163,4 @@ api.add_router("/", visits_router)
 api.add_router("/", sharing_router)
 api.add_router("/", cards_router)
 api.add_router("/", my_visits_router)
+api.add_router("/", privacy_router)

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("profile/", include("kliento.register.urls")),
     path("profile/", include("kliento.consent.urls")),
+    path("profile/", include("kliento.privacy.urls")),
     path("", include(consent_urls.root_urlpatterns)),
     path("staff/", include("kliento.consent.urls_staff")),
     path("profile/cards/", include("kliento.cards.urls")),

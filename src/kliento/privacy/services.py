@@ -6,7 +6,7 @@ the time to erase a person does not grow with their history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -19,7 +19,7 @@ from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card, CardChange, CardIssuer
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.privacy.export import sections
+from kliento.privacy.export import sections, stream_json
 from kliento.privacy.models import ErasureJournal
 from kliento.register import crypto
 from kliento.register.models import ProfileValue, Subject
@@ -28,6 +28,30 @@ from kliento.sharing.models import Grant, Relationship
 from kliento.visits.models import LedgerEntry, Reward, Visit
 
 ERASED_CARD_LOOKUP_KIND = "card:erased"
+
+
+def export_open(
+    *, subject: Subject, actor: Actor, purpose: str = "", ticket: str = ""
+) -> Iterator[str]:
+    """The subject's export as streamed JSON text. Free and unlimited for the person;
+    anyone else (staff answering a request) must give a purpose, and one audit entry
+    records their read before any of it is produced."""
+    require_actor(actor)
+    if subject.erased_at is not None:
+        raise DomainError(ErrorCode.NOT_FOUND, _("This person's data has been erased."))
+    if not actor.is_user(subject.user):
+        if not purpose.strip():
+            raise DomainError(ErrorCode.VALIDATION_FAILED, _("State the purpose of this access."))
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="export.read",
+                subject_id=subject.public_id,
+                items=sorted({key for section in sections() for key in section.items}),
+                purpose=purpose,
+                ticket=ticket,
+            )
+    return stream_json(subject)
 
 
 def subject_hash(public_id: UUID | str) -> str:

@@ -1,0 +1,133 @@
+"""The person's export and account cancellation pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kliento.accounts.models import User
+from kliento.audit.actors import Actor
+from kliento.common.errors import DomainError
+from kliento.privacy import services
+from kliento.privacy.export import Section, item_about, section_counts
+from kliento.privacy.forms import CancelAccountForm
+from kliento.register import catalogue
+from kliento.register.services import subject_of
+
+PREVIEW_ROWS = 20
+# Long machine-readable values that the page leaves to the download.
+_HIDDEN_ON_PAGE = frozenset({"receipt", "id", "card", "visit", "reward", "notice_hash"})
+
+
+COLUMN_LABELS: dict[str, Any] = {
+    "kind": _("Kind"), "at": _("Time"), "merchant": _("Merchant"), "premises": _("Premises"),
+    "amount_cents": _("Amount (cents)"), "item": _("Item"), "label": _("Item"),
+    "value": _("Value"), "display": _("Shown as"), "is_primary": _("Primary"),
+    "created_at": _("Created"), "login_email": _("Login e-mail address"),
+    "language": _("Language"), "last_login": _("Last signed in"), "password": _("Password"),
+    "email": _("E-mail address"), "verified": _("Verified"), "primary": _("Primary"),
+    "type": _("Type"), "last_used_at": _("Last used"), "name": _("Name"),
+    "token_kind": _("Token kind"), "expires_at": _("Expires"), "revoked_at": _("Revoked"),
+    "role": _("Role"), "issuer": _("Issuer"), "status": _("Status"), "masked": _("Card"),
+    "number": _("Number"), "registered_at": _("Registered"), "blocked_at": _("Blocked"),
+    "program": _("Program"), "points": _("Points"), "stamps": _("Stamps"),
+    "reason": _("Reason"), "earned_at": _("Earned"), "redeemed_at": _("Redeemed"),
+    "purpose": _("Purpose"), "action": _("Action"), "channel": _("Channel"),
+    "notice_version": _("Notice version"), "actor_kind": _("Who"), "joined_at": _("Since"),
+    "granted_at": _("Shared since"), "confirmed_special_at": _("Health data confirmed"),
+    "seq": _("Entry"), "actor_role": _("Role"), "items": _("Items"), "ticket": _("Ticket"),
+    "via": _("Via"), "reward": _("Reward"),
+}  # fmt: skip
+
+
+@dataclass
+class SectionView:
+    section: Section
+    count: int
+    about: list[dict[str, Any]]
+    columns: list[str]
+    rows: list[list[Any]]
+
+    @property
+    def headings(self) -> list[Any]:
+        return [COLUMN_LABELS.get(column, column) for column in self.columns]
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.rows))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _section_view(section: Section, count: int, subject: Any) -> SectionView:
+    preview = list(islice(section.rows(subject), PREVIEW_ROWS)) if count else []
+    columns: list[str] = []
+    for row in preview:
+        columns += [key for key in row if key not in columns and key not in _HIDDEN_ON_PAGE]
+    rows = [[_cell(row.get(column)) for column in columns] for row in preview]
+    about = [item_about(catalogue.BY_KEY[key]) for key in section.items]
+    return SectionView(section, count, about, columns, rows)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # login_required lets only signed-in users here
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    """Everything the register holds about the person, readable, with the download."""
+    subject = subject_of(_user(request))
+    views = [_section_view(s, count, subject) for s, count in section_counts(subject)]
+    return render(request, "privacy/export.html", {"sections": views})
+
+
+def export_response(stream: Any) -> StreamingHttpResponse:
+    """The streamed JSON document as a download."""
+    response = StreamingHttpResponse(stream, content_type="application/json; charset=utf-8")
+    name = f"kliento-export-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_download(request: HttpRequest) -> StreamingHttpResponse:
+    user = _user(request)
+    subject = subject_of(user)
+    return export_response(services.export_open(subject=subject, actor=Actor.person(user, request)))
+
+
+@login_required
+def cancel(request: HttpRequest) -> HttpResponse:
+    """Cancel the account after the password is entered again."""
+    user = _user(request)
+    subject = subject_of(user)
+    form = CancelAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_cancel(subject=subject, actor=Actor.person(user, request))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            logout(request)
+            return render(request, "privacy/cancelled.html")
+    counts = {section.name: count for section, count in section_counts(subject)}
+    return render(request, "privacy/cancel.html", {"form": form, "counts": counts})
