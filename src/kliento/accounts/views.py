@@ -53,6 +53,7 @@ STAFF_AREAS = (
         _("Campaigns"),
         _("Marketing campaigns, surveys and prize draws to people who consented."),
         frozenset({StaffRole.MARKETING}),
+        url_name="staff_campaigns:list",
     ),
     StaffArea(
         _("Surveys and prize draws"),

@@ -7,6 +7,7 @@ from kliento.common import http
 from kliento.common.views import home
 from kliento.config.api import api
 from kliento.consent import urls as consent_urls
+from kliento.marketing import urls as marketing_urls
 
 handler400 = http.handler400
 handler403 = http.handler403
@@ -35,6 +36,9 @@ urlpatterns = [
     path("profile/surveys/", include("kliento.surveys.urls")),
     path("staff/surveys/", include("kliento.surveys.urls_staff")),
     path("", include("kliento.sharing.urls")),
+    path("profile/", include("kliento.marketing.urls")),
+    path("", include(marketing_urls.root_urlpatterns)),
+    path("staff/campaigns/", include("kliento.marketing.urls_staff")),
     path("api/v1/", api.urls),
     re_path(r"^api/", http.handler404),
     path("admin/", admin.site.urls),

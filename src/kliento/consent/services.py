@@ -92,6 +92,9 @@ def _append(
         actor_id=actor.id,
         reason=reason.strip()[:300],
     )
+    from kliento.marketing.consent_index import current_consent_apply
+
+    current_consent_apply(event)  # the audience query's current-consent table
     audit_record(
         actor=actor,
         action=f"consent.{action}",

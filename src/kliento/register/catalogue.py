@@ -199,6 +199,19 @@ ITEMS: tuple[Item, ...] = (
     Item("direct_marketing", _("Direct marketing permitted and declined"), Category.MARKETING,
          (Purpose.DIRECT_MARKETING,), LegalBasis.LEGAL_OBLIGATION, Source.PERSON,
          in_profile=False, help_text=_("Your consent events, kept as proof.")),
+    Item("marketing_segments", _("What you allow to be used for choosing offers"),
+         Category.MARKETING, (Purpose.DIRECT_MARKETING,), LegalBasis.CONSENT, Source.PERSON,
+         in_profile=False, help_text=_(
+             "Your language, and your city and favourite products as keyed hashes, kept only "
+             "while you allow them for marketing.")),
+    Item("marketing_received", _("Newsletters and text messages you were sent"),
+         Category.MARKETING, (Purpose.DIRECT_MARKETING,), LegalBasis.CONSENT, Source.SERVICE,
+         in_profile=False, help_text=_("Each campaign you were included in and on which basis.")),
+    Item("marketing_suppression", _("Addresses that unsubscribed"), Category.MARKETING,
+         (Purpose.DIRECT_MARKETING,), LegalBasis.LEGAL_OBLIGATION, Source.PERSON,
+         in_profile=False, help_text=_(
+             "A keyed hash of the e-mail address or phone number, kept after the account is "
+             "closed so that no marketing is ever sent to it again.")),
     Item("survey_answers", _("Answers to opinion and market surveys"), Category.MARKETING,
          (Purpose.SURVEYS,), LegalBasis.CONSENT, Source.PERSON, in_profile=False,
          retention=Retention(timedelta(days=730), _("2 years after the survey closes.")),
@@ -270,6 +283,15 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "merchants.Invitation.email": "staff_invitation_email",
     "sharing.Grant.subject": "sharing",
     "sharing.Relationship.subject": "sharing",
+    "marketing.CurrentConsent.subject": "direct_marketing",
+    "marketing.MarketingProfile.subject": "marketing_segments",
+    "marketing.MarketingProfile.language": "marketing_segments",
+    "marketing.MarketingProfile.city_tag": "marketing_segments",
+    "marketing.ProductTag.subject": "marketing_segments",
+    "marketing.ProductTag.tag": "marketing_segments",
+    "marketing.Suppression.digest": "marketing_suppression",
+    "marketing.Recipient.subject": "marketing_received",
+    "marketing.Recipient.address_digest": "marketing_received",
     # A response to a prize draw is a draw entry (prize_draw_entries): same model.
     "surveys.Response.subject": "survey_answers",
     "surveys.Response.ciphertext": "survey_answers",
@@ -345,6 +367,24 @@ NOT_PERSONAL: dict[str, set[str]] = {
     },
     "sharing.Grant": {"id", "merchant", "item", "granted_at", "confirmed_special_at"},
     "sharing.Relationship": {"id", "merchant", "joined_at"},
+    "marketing.CurrentConsent": {
+        "id", "purpose", "granted", "action", "notice_version", "event", "at",
+    },
+    "marketing.MarketingProfile": {
+        "id", "use_language", "use_city", "use_products", "updated_at",
+    },
+    "marketing.ProductTag": {"id"},
+    "marketing.Suppression": {"id", "channel", "source", "created_at"},
+    # Campaign criteria are set by staff and name no person.
+    "marketing.Campaign": {
+        "id", "public_id", "name", "channel", "purpose", "existing_customers", "merchant",
+        "segment_language", "segment_city", "segment_product", "content", "scheduled_at",
+        "status", "base_url", "created_by", "created_at", "started_at", "finished_at",
+    },
+    "marketing.Recipient": {
+        "id", "campaign", "basis", "consent_event", "status", "skip_reason",
+        "attempts", "last_error", "included_at", "sent_at",
+    },
     # Surveys and draws as the marketing role writes them; tallies are counts only.
     "surveys.Survey": {
         "id", "public_id", "kind", "title_fi", "title_sv", "title_en", "intro_fi", "intro_sv",
