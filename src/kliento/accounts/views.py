@@ -31,6 +31,7 @@ STAFF_AREAS = (
         _("Data subject requests"),
         _("Access, export, correction and erasure requests with their due dates."),
         frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER}),
+        url_name="dsr_staff:list",
     ),
     StaffArea(
         _("Customer support"),

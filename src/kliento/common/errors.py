@@ -37,6 +37,8 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_BALANCE = "insufficient_balance"
     REWARD_UNAVAILABLE = "reward_unavailable"
     CODE_INVALID = "code_invalid"
+    # data subject rights
+    PROCESSING_RESTRICTED = "processing_restricted"
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -62,6 +64,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.INSUFFICIENT_BALANCE: 409,
     ErrorCode.REWARD_UNAVAILABLE: 409,
     ErrorCode.CODE_INVALID: 422,
+    ErrorCode.PROCESSING_RESTRICTED: 409,
 }
 
 

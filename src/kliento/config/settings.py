@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kliento.marketing",
     "kliento.surveys",
     "kliento.privacy",
+    "kliento.dsr",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,8 @@ urlpatterns = [
     re_path(r"^api/", http.handler404),
     path("admin/", admin.site.urls),
     path("staff/", accounts_views.staff_home, name="staff_home"),
+    path("staff/requests/", include("kliento.dsr.urls_staff")),
+    path("", include("kliento.dsr.urls")),
     path("staff/", include("kliento.register.urls_staff")),
     path("merchant/", include("kliento.merchants.urls")),
 ]

@@ -93,6 +93,19 @@ class Retention:
 
 UNTIL_ACCOUNT_CLOSED = Retention(None, _("Until you delete it or close your account."))
 TECHNICAL_RETENTION = Retention(timedelta(days=30), _("30 days, then deleted."))
+# Periods the retention run (kliento.dsr.retention) applies; see docs/decisions/0013.
+CONSENT_PROOF_RETENTION = Retention(
+    timedelta(days=3 * 365),
+    _("While the consent is in force, then 3 years after it is withdrawn or expires, as "
+      "proof; then deleted."),
+)  # fmt: skip
+VISIT_RETENTION = Retention(
+    timedelta(days=3 * 365),
+    _("3 years; older visits are kept only as anonymous counts for the merchant."),
+)
+REQUEST_RETENTION = Retention(
+    timedelta(days=3 * 365), _("3 years after the request is closed, then deleted.")
+)
 
 
 @dataclass(frozen=True)
@@ -198,7 +211,8 @@ ITEMS: tuple[Item, ...] = (
     # --- marketing
     Item("direct_marketing", _("Direct marketing permitted and declined"), Category.MARKETING,
          (Purpose.DIRECT_MARKETING,), LegalBasis.LEGAL_OBLIGATION, Source.PERSON,
-         in_profile=False, help_text=_("Your consent events, kept as proof.")),
+         in_profile=False, retention=CONSENT_PROOF_RETENTION,
+         help_text=_("Your consent events, kept as proof.")),
     Item("marketing_segments", _("What you allow to be used for choosing offers"),
          Category.MARKETING, (Purpose.DIRECT_MARKETING,), LegalBasis.CONSENT, Source.PERSON,
          in_profile=False, help_text=_(
@@ -223,7 +237,12 @@ ITEMS: tuple[Item, ...] = (
                      "the pseudonymous ids of the entrants so the draw can be checked.")),
     # --- usage and technical
     Item("visits", _("Visits at merchants' premises"), Category.USAGE, _SERVICE,
-         LegalBasis.CONTRACT, Source.MERCHANT, in_profile=False),
+         LegalBasis.CONTRACT, Source.MERCHANT, in_profile=False, retention=VISIT_RETENTION),
+    Item("privacy_requests", _("Your requests about your data and our answers"),
+         Category.RELATIONSHIP, (Purpose.LEGAL_OBLIGATION,), LegalBasis.LEGAL_OBLIGATION,
+         Source.PERSON, in_profile=False, retention=REQUEST_RETENTION, help_text=_(
+             "Requests you made by e-mail, phone or letter, their history, fees and "
+             "restrictions: kept to show how each request was answered.")),
     Item("card_identifiers", _("Card numbers and card identifiers"), Category.RELATIONSHIP,
          _SERVICE, LegalBasis.CONTRACT, Source.MERCHANT, in_profile=False, lookup=True,
          help_text=_("Stored encrypted with a blind index for look-ups, never in plain text.")),
@@ -283,6 +302,13 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "merchants.Invitation.email": "staff_invitation_email",
     "sharing.Grant.subject": "sharing",
     "sharing.Relationship.subject": "sharing",
+    "dsr.DataSubjectRequest.subject": "privacy_requests",
+    "dsr.DataSubjectRequest.details": "privacy_requests",
+    "dsr.DataSubjectRequest.outcome": "privacy_requests",
+    "dsr.DataSubjectRequest.extension_reason": "privacy_requests",
+    "dsr.RequestEvent.note": "privacy_requests",
+    "dsr.Fee.reason": "privacy_requests",
+    "dsr.ProcessingRestriction.subject": "privacy_requests",
     "marketing.CurrentConsent.subject": "direct_marketing",
     "marketing.MarketingProfile.subject": "marketing_segments",
     "marketing.MarketingProfile.language": "marketing_segments",
@@ -367,6 +393,16 @@ NOT_PERSONAL: dict[str, set[str]] = {
     },
     "sharing.Grant": {"id", "merchant", "item", "granted_at", "confirmed_special_at"},
     "sharing.Relationship": {"id", "merchant", "joined_at"},
+    "dsr.DataSubjectRequest": {
+        "id", "public_id", "kind", "channel", "status", "received_at", "due_at", "verified_at",
+        "extended_at", "applied_at", "closed_at", "created_by", "created_at", "updated_at",
+    },
+    "dsr.RequestEvent": {"id", "request", "status", "action", "at", "actor_kind", "actor_id"},
+    "dsr.Fee": {
+        "id", "public_id", "request", "ground", "amount_cents", "state", "decided_by",
+        "decided_at", "answered_at",
+    },
+    "dsr.ProcessingRestriction": {"id", "request", "reason", "started_at", "lifted_at"},
     "marketing.CurrentConsent": {
         "id", "purpose", "granted", "action", "notice_version", "event", "at",
     },

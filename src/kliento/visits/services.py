@@ -19,6 +19,7 @@ from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import FoundCard, card_for_scan
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.dsr.selectors import is_restricted
 from kliento.merchants.models import Membership, Merchant, Premises, Terminal
 from kliento.merchants.services import require_active, require_manager
 from kliento.sharing.selectors import shared_profile
@@ -134,6 +135,12 @@ def _record(
 ) -> CheckIn:
     found: FoundCard = card_for_scan(scanned, create=True)
     card = found.card
+    if card.holder_id is not None and is_restricted(card.holder_id):
+        # GDPR art. 18: the holder's data may only be stored, so no visit is recorded.
+        raise DomainError(
+            ErrorCode.PROCESSING_RESTRICTED,
+            _("This card's holder has restricted the use of their data: no check-in."),
+        )
     card_ids = loyalty.account_card_ids(card, lock=True)
     now = timezone.now()
     visit = Visit.objects.create(

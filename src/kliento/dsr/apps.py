@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DsrConfig(AppConfig):
+    name = "kliento.dsr"
+    label = "dsr"
