@@ -67,7 +67,9 @@ def make_person(email: str, world: MerchantWorld, *, uid: str, other: MerchantWo
     )
     register.profile_read(
         subject=subject,
-        actor=Actor.staff(make_user(f"cs.{uid}@kliento.example"), "customer_service"),
+        actor=Actor.staff(
+            make_user(f"service.{uid[-4:].lower()}@kliento.example"), "customer_service"
+        ),
         purpose="Customer called about a lost card",
         ticket="T-1",
     )
