@@ -48,7 +48,14 @@ STAFF_AREAS = (
     StaffArea(
         _("Privacy"),
         _("Records of processing, retention, disclosures to card issuers and partners."),
-        frozenset({StaffRole.PRIVACY_OFFICER}),
+        frozenset({StaffRole.PRIVACY_OFFICER, StaffRole.AUDITOR}),
+        url_name="staff_disclosures:ropa",
+    ),
+    StaffArea(
+        _("Recipients"),
+        _("Card issuers, partners and service providers that receive data, and their webhooks."),
+        frozenset({StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR}),
+        url_name="staff_disclosures:recipients",
     ),
     StaffArea(
         _("Campaigns"),

@@ -113,9 +113,10 @@ INSTALLED_APPS = [
     "kliento.cards",
     "kliento.visits",
     "kliento.sharing",
-    "kliento.marketing",
     "kliento.surveys",
+    "kliento.marketing",
     "kliento.privacy",
+    "kliento.disclosures",
     "kliento.dsr",
 ]
 

@@ -47,4 +47,6 @@ urlpatterns = [
     path("", include("kliento.dsr.urls")),
     path("staff/", include("kliento.register.urls_staff")),
     path("merchant/", include("kliento.merchants.urls")),
+    path("privacy/", include("kliento.disclosures.urls")),
+    path("staff/", include("kliento.disclosures.urls_staff")),
 ]

@@ -250,6 +250,11 @@ ITEMS: tuple[Item, ...] = (
          LegalBasis.CONTRACT, Source.SERVICE, in_profile=False),
     Item("sharing", _("What you share with which merchant"), Category.RELATIONSHIP, _SHARE,
          LegalBasis.CONTRACT, Source.PERSON, in_profile=False),
+    Item("disclosures", _("What was given to which card issuer, partner or service provider"),
+         Category.RELATIONSHIP, _SERVICE, LegalBasis.LEGAL_OBLIGATION, Source.SERVICE,
+         in_profile=False, help_text=_(
+             "Kept so you can see it and so corrections and erasures reach every recipient "
+             "(GDPR art. 19 and 30).")),
     Item("staff_invitation_email", _("E-mail address of an invited merchant employee"),
          Category.REGISTRATION, _SERVICE, LegalBasis.LEGITIMATE_INTEREST, Source.MERCHANT,
          retention=Retention(timedelta(days=7), _("Until the invitation is used or expires.")),
@@ -302,6 +307,11 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "merchants.Invitation.email": "staff_invitation_email",
     "sharing.Grant.subject": "sharing",
     "sharing.Relationship.subject": "sharing",
+    # A response to a prize draw is a draw entry (prize_draw_entries): same model.
+    "surveys.Response.subject": "survey_answers",
+    "surveys.Response.ciphertext": "survey_answers",
+    "surveys.Draw.entrants": "prize_draw_entries",
+    "surveys.Draw.winners": "prize_draw_entries",
     "dsr.DataSubjectRequest.subject": "privacy_requests",
     "dsr.DataSubjectRequest.details": "privacy_requests",
     "dsr.DataSubjectRequest.outcome": "privacy_requests",
@@ -318,11 +328,9 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "marketing.Suppression.digest": "marketing_suppression",
     "marketing.Recipient.subject": "marketing_received",
     "marketing.Recipient.address_digest": "marketing_received",
-    # A response to a prize draw is a draw entry (prize_draw_entries): same model.
-    "surveys.Response.subject": "survey_answers",
-    "surveys.Response.ciphertext": "survey_answers",
-    "surveys.Draw.entrants": "prize_draw_entries",
-    "surveys.Draw.winners": "prize_draw_entries",
+    "disclosures.Disclosure.subject": "disclosures",
+    "disclosures.OutboxMessage.subject": "disclosures",
+    "disclosures.OutboxMessage.payload": "disclosures",  # pseudonymous id and item keys
 }
 
 # Fields that hold no personal data: ids, pseudonymous subject references, timestamps,
@@ -393,6 +401,20 @@ NOT_PERSONAL: dict[str, set[str]] = {
     },
     "sharing.Grant": {"id", "merchant", "item", "granted_at", "confirmed_special_at"},
     "sharing.Relationship": {"id", "merchant", "joined_at"},
+    # Surveys and draws as the marketing role writes them; tallies are counts only.
+    "surveys.Survey": {
+        "id", "public_id", "kind", "title_fi", "title_sv", "title_en", "intro_fi", "intro_sv",
+        "intro_en", "starts_on", "ends_on", "winners_count", "created_at", "updated_at",
+    },
+    "surveys.Question": {
+        "id", "survey", "position", "kind", "text_fi", "text_sv", "text_en", "options",
+    },
+    "surveys.Response": {"id", "public_id", "survey", "created_at"},
+    "surveys.Tally": {"id", "question", "option", "count"},
+    "surveys.Draw": {
+        "id", "public_id", "survey", "algorithm", "seed", "entrants_hash", "drawn_at",
+        "drawn_by",
+    },
     "dsr.DataSubjectRequest": {
         "id", "public_id", "kind", "channel", "status", "received_at", "due_at", "verified_at",
         "extended_at", "applied_at", "closed_at", "created_by", "created_at", "updated_at",
@@ -421,20 +443,22 @@ NOT_PERSONAL: dict[str, set[str]] = {
         "id", "campaign", "basis", "consent_event", "status", "skip_reason",
         "attempts", "last_error", "included_at", "sent_at",
     },
-    # Surveys and draws as the marketing role writes them; tallies are counts only.
-    "surveys.Survey": {
-        "id", "public_id", "kind", "title_fi", "title_sv", "title_en", "intro_fi", "intro_sv",
-        "intro_en", "starts_on", "ends_on", "winners_count", "created_at", "updated_at",
+    # Recipients are companies; disclosures name a person only through ``subject``.
+    "disclosures.Recipient": {
+        "id", "public_id", "kind", "name", "card_issuer", "consent_purpose", "items",
+        "purposes", "tasks", "agreement_reference", "agreement_date", "country",
+        "transfer_safeguard", "webhook_url", "secret_kek_id", "secret_sealed", "is_active",
+        "created_at", "updated_at",
     },
-    "surveys.Question": {
-        "id", "survey", "position", "kind", "text_fi", "text_sv", "text_en", "options",
+    "disclosures.Disclosure": {
+        "id", "public_id", "recipient", "item", "legal_basis", "purpose", "at", "actor_kind",
+        "actor_id",
     },
-    "surveys.Response": {"id", "public_id", "survey", "created_at"},
-    "surveys.Tally": {"id", "question", "option", "count"},
-    "surveys.Draw": {
-        "id", "public_id", "survey", "algorithm", "seed", "entrants_hash", "drawn_at",
-        "drawn_by",
+    "disclosures.OutboxMessage": {
+        "id", "public_id", "recipient", "event", "status", "attempts", "next_attempt_at",
+        "last_error", "created_at", "delivered_at",
     },
+    "disclosures.NoticeVersion": {"id", "number", "content_hash", "texts", "published_at"},
     "visits.LedgerEntry": {
         "id", "program", "visit", "reward", "kind", "points", "stamps", "reason", "reverses",
         "actor_kind", "actor_id", "at",

@@ -191,7 +191,8 @@ def _audit(subject: Subject, filters: Filters, limit: int | None) -> Iterator[Ev
             merchant_id=str(entry.context.get("merchant") or ""),
             premises_id=str(entry.context.get("premises") or ""),
             items=list(entry.items), purpose=entry.purpose,
-            params={"actor_kind": entry.actor_kind, "actor_role": entry.actor_role},
+            params={"actor_kind": entry.actor_kind, "actor_role": entry.actor_role,
+                    "recipient": entry.context.get("recipient_name") or ""},
         )  # fmt: skip
 
 
@@ -286,12 +287,17 @@ def _describe(event: Event) -> tuple[str, str]:
         "sharing.join": _("You joined %(merchant)s"),
         "sharing.leave": _("You left %(merchant)s and withdrew everything you shared"),
         "disclosure.merchant_export": _("%(merchant)s exported the data you share with it"),
+        # disclosures/services.py: the recipient's name travels in the audit context.
+        "disclosure.record": _("Your data was given to %(recipient)s"),
+        "disclosure.correction": _("%(recipient)s was told about your correction"),
+        "disclosure.erasure": _("%(recipient)s was told to erase your data"),
+        "disclosures.read": _("Your disclosures were looked at"),
         "profile.read": _("Your data was read"),
         "card.issue": _("A Kliento card was issued to you"),
     }
     if event.action not in titles:
         return _("Your data was handled (%(action)s)") % {"action": event.action}, who
-    return titles[event.action] % m, who
+    return titles[event.action] % {**m, "recipient": p.get("recipient", "")}, who
 
 
 def timeline(

@@ -1,0 +1,13 @@
+"""Back-office pages of disclosures, under /staff/."""
+
+from django.urls import path
+
+from kliento.disclosures import views
+
+app_name = "staff_disclosures"
+
+urlpatterns = [
+    path("recipients/", views.recipients, name="recipients"),
+    path("ropa/", views.ropa, name="ropa"),
+    path("people/<uuid:subject_id>/disclosures/", views.person_disclosures, name="person"),
+]

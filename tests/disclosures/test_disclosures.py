@@ -1,0 +1,234 @@
+"""Recording disclosures: the rules per kind of recipient, bad input, Activity, the
+person page, and the messages queued for corrections and erasures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils.translation import override
+
+from kliento.accounts.models import User
+from kliento.accounts.roles import StaffRole
+from kliento.audit.actors import Actor
+from kliento.audit.models import AuditEntry
+from kliento.cards.models import Card
+from kliento.common.errors import DomainError, ErrorCode
+from kliento.consent.services import consent_give, consent_withdraw
+from kliento.disclosures.models import Disclosure, OutboxMessage, Recipient
+from kliento.disclosures.services import (
+    disclosure_record,
+    outbox_notify_correction,
+    outbox_notify_erasure,
+)
+from kliento.register.models import Subject
+from kliento.sharing.activity import Filters, Kind, timeline
+from tests.disclosures.conftest import make_recipient, staff_client
+
+pytestmark = pytest.mark.django_db
+URL = "https://hooks.example.com/kliento"
+SYSTEM = Actor.system("tests")
+
+
+@pytest.fixture
+def issuer(admin: Actor, card: Card) -> Recipient:
+    return make_recipient(admin, Recipient.Kind.CARD_ISSUER, URL, card_issuer=card.issuer,
+                          name="HSL")[0]  # fmt: skip
+
+
+@pytest.fixture
+def partner(admin: Actor) -> Recipient:
+    return make_recipient(admin, Recipient.Kind.PARTNER, URL, name="Partner Oy")[0]
+
+
+@pytest.fixture
+def processor(admin: Actor) -> Recipient:
+    return make_recipient(admin, Recipient.Kind.PROCESSOR, URL, name="SMS Oy",
+                          items=["phone", "allergies"], purposes=["service"])[0]  # fmt: skip
+
+
+def _consent(person: Subject, cardholder: User) -> None:
+    consent_give(subject=person, purpose_key="partner_marketing", language="fi", channel="web",
+                 actor=Actor.person(cardholder))  # fmt: skip
+
+
+def _nothing_recorded() -> None:
+    assert not Disclosure.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="disclosure.").exists()
+
+
+def test_card_issuer_disclosure_is_recorded_per_item(person: Subject, issuer: Recipient) -> None:
+    rows = disclosure_record(subject=person, recipient=issuer, items=["last_name", "first_name"],
+                             legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+
+    assert sorted(r.item for r in rows) == ["first_name", "last_name"]
+    assert set(Disclosure.objects.values_list("legal_basis", flat=True)) == {"contract"}
+    message = OutboxMessage.objects.get()
+    assert message.event == "disclosure"
+    assert message.payload == {
+        "subject": str(person.public_id), "items": ["first_name", "last_name"],
+        "purpose": "service", "legal_basis": "contract",
+    }  # fmt: skip
+
+
+def test_card_issuer_needs_a_card_the_person_uses(
+    admin: Actor, other_cardholder: User, issuer: Recipient
+) -> None:
+    from kliento.register.services import subject_of
+
+    stranger = subject_of(other_cardholder)
+    with pytest.raises(DomainError) as caught:
+        disclosure_record(subject=stranger, recipient=issuer, items=["first_name"],
+                          legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    assert caught.value.details["field"] == "recipient"
+    _nothing_recorded()
+
+
+def test_partner_needs_the_persons_consent(
+    person: Subject, cardholder: User, partner: Recipient
+) -> None:
+    kwargs: dict[str, Any] = {"subject": person, "recipient": partner, "items": ["email"],
+                              "legal_basis": "consent", "purpose": "direct_marketing",
+                              "actor": SYSTEM}  # fmt: skip
+    with pytest.raises(DomainError) as caught:
+        disclosure_record(**kwargs)
+    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert "consent" in str(caught.value.message)
+    _nothing_recorded()
+
+    _consent(person, cardholder)
+    assert len(disclosure_record(**kwargs)) == 1
+
+    consent_withdraw(subject=person, purpose_key="partner_marketing", channel="web", language="fi",
+                     actor=Actor.person(cardholder))  # fmt: skip
+    with pytest.raises(DomainError):
+        disclosure_record(**kwargs)
+    assert Disclosure.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"items": ["shoe_size"]}, "items"),  # not declared by the partner
+        ({"items": ["no_such_item"]}, "item"),  # not in the catalogue
+        ({"items": []}, "items"),
+        ({"purpose": "service"}, "purpose"),  # not declared by the partner
+        ({"legal_basis": "contract"}, "legal_basis"),  # a partner needs consent
+        ({"legal_basis": "because"}, "legal_basis"),
+    ],
+)
+def test_undeclared_items_purposes_and_bases_are_refused(
+    person: Subject, cardholder: User, partner: Recipient, change: dict[str, Any], field: str
+) -> None:
+    _consent(person, cardholder)
+    kwargs: dict[str, Any] = {"subject": person, "recipient": partner, "items": ["email"],
+                              "legal_basis": "consent", "purpose": "direct_marketing",
+                              "actor": SYSTEM} | change  # fmt: skip
+    with pytest.raises(DomainError) as caught:
+        disclosure_record(**kwargs)
+    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert field in (caught.value.details.get("field"), *caught.value.details)
+    _nothing_recorded()
+
+
+def test_processor_uses_the_basis_each_item_is_processed_under(
+    person: Subject, processor: Recipient
+) -> None:
+    with pytest.raises(DomainError) as caught:
+        disclosure_record(subject=person, recipient=processor, items=["phone", "allergies"],
+                          legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    assert caught.value.details["items"] == ["allergies"]
+    _nothing_recorded()
+    disclosure_record(subject=person, recipient=processor, items=["phone"],
+                      legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    assert Disclosure.objects.count() == 1
+
+
+def test_inactive_recipient_and_erased_person_are_refused(
+    person: Subject, processor: Recipient
+) -> None:
+    Recipient.objects.filter(pk=processor.pk).update(is_active=False)
+    processor.refresh_from_db()
+    with pytest.raises(DomainError):
+        disclosure_record(subject=person, recipient=processor, items=["phone"],
+                          legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    _nothing_recorded()
+
+
+def test_disclosure_shows_in_the_persons_activity(
+    person: Subject, issuer: Recipient, cardholder_client: Any
+) -> None:
+    disclosure_record(subject=person, recipient=issuer, items=["first_name"],
+                      legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+
+    with override("en"):
+        events = timeline(subject=person, filters=Filters(kinds=frozenset({Kind.DISCLOSURE})))
+    assert [e.title for e in events] == ["Your data was given to HSL"]
+    assert events[0].items == ["first_name"]
+    page = cardholder_client.get(
+        "/profile/activity/?kind=disclosure", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Your data was given to HSL" in page
+
+
+@pytest.mark.usefixtures("processor")  # received nothing, so is told nothing
+def test_correction_and_erasure_reach_only_recipients_that_received_the_data(
+    person: Subject, cardholder: User, issuer: Recipient, partner: Recipient,
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    _consent(person, cardholder)
+    disclosure_record(subject=person, recipient=issuer, items=["first_name"],
+                      legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    disclosure_record(subject=person, recipient=partner, items=["email"],
+                      legal_basis="consent", purpose="direct_marketing", actor=SYSTEM)  # fmt: skip
+    OutboxMessage.objects.all().delete()
+    me = Actor.person(cardholder)
+
+    with transaction.atomic(), django_assert_num_queries(1):  # one query, nothing written
+        assert outbox_notify_correction(subject=person, items=["phone"], actor=me) == 0
+    assert outbox_notify_correction(subject=person, items=["email", "phone"], actor=me) == 1
+    message = OutboxMessage.objects.get()
+    assert (message.recipient, message.event, message.payload["items"]) == (
+        partner, "correction", ["email"],
+    )  # fmt: skip
+
+    assert outbox_notify_erasure(subject=person, actor=me) == 2
+    erasures = OutboxMessage.objects.filter(event="erasure")
+    assert {m.recipient.name for m in erasures} == {"HSL", "Partner Oy"}
+    with override("en"):
+        titles = [e.title for e in timeline(subject=person, filters=Filters())]
+    assert "Partner Oy was told to erase your data" in titles
+    assert "Partner Oy was told about your correction" in titles
+
+
+def _disclose_then_fail(person: Subject, issuer: Recipient) -> None:
+    with transaction.atomic():
+        disclosure_record(subject=person, recipient=issuer, items=["first_name"],
+                          legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+        raise RuntimeError("the caller failed after recording")
+
+
+def test_a_failing_disclosure_rolls_back_its_message(person: Subject, issuer: Recipient) -> None:
+    with pytest.raises(RuntimeError):
+        _disclose_then_fail(person, issuer)
+    _nothing_recorded()
+
+
+def test_person_page_lists_disclosures_and_records_the_look(
+    person: Subject, issuer: Recipient, staff_user: Any
+) -> None:
+    disclosure_record(subject=person, recipient=issuer, items=["first_name"],
+                      legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    client = staff_client(staff_user, StaffRole.CUSTOMER_SERVICE)
+
+    page = client.get(f"/staff/people/{person.public_id}/disclosures/").content.decode()
+
+    assert "HSL" in page
+    assert "first_name" in page
+    assert AuditEntry.objects.filter(
+        action="disclosures.read", subject_id=person.public_id
+    ).exists()
+    marketing = staff_client(staff_user, StaffRole.MARKETING)
+    assert marketing.get(f"/staff/people/{person.public_id}/disclosures/").status_code == 403
