@@ -285,14 +285,26 @@ def response_read_own(*, survey: Survey, subject: Subject, actor: Actor) -> list
     response = Response.objects.filter(survey=survey, subject=subject).first()
     if response is None:
         return []
-    stored = json.loads(
-        crypto.open_sealed(_data_key(subject), bytes(response.ciphertext), _aad(subject, survey))
-    )
-    shown = []
-    for question in survey.questions.all():
-        value = stored.get(str(question.position))
-        shown.append(OwnAnswer(question, _display(question, value)))
-    return shown
+    return response_answers(response=response, subject=subject, key=_data_key(subject))
+
+
+def response_answers(*, response: Response, subject: Subject, key: bytes) -> list[OwnAnswer]:
+    """Decrypt one response of ``subject`` with their data key ``key`` (for the person's
+    own pages and their export only: no one else reads answers)."""
+    survey = response.survey
+    stored = json.loads(crypto.open_sealed(key, bytes(response.ciphertext), _aad(subject, survey)))
+    return [
+        OwnAnswer(question, _display(question, stored.get(str(question.position))))
+        for question in survey.questions.all()
+    ]
+
+
+def data_key_of(subject: Subject) -> bytes | None:
+    """The subject's data key, or None once it has been destroyed."""
+    try:
+        return _data_key(subject)
+    except DomainError:
+        return None
 
 
 def _display(question: Question, value: Any) -> str:
