@@ -29,11 +29,10 @@ STAFF = Actor  # re-exported for type hints in tests
 
 def give(subject: Subject, purpose: str) -> ConsentEvent:
     assert subject.user is not None
-    event = consent.consent_give(
+    return consent.consent_give(
         subject=subject, purpose_key=purpose, language="en",
         channel=ConsentEvent.Channel.WEB, actor=Actor.person(subject.user),
     )  # fmt: skip
-    return event
 
 
 def withdraw(subject: Subject, purpose: str) -> None:
@@ -102,7 +101,7 @@ def marketer_actor(user: User) -> Actor:
 
 def staff_client(user: User) -> Client:
     TOTP.activate(user, pyotp.random_base32())
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
@@ -141,7 +140,8 @@ def run(campaign: Campaign) -> None:
 def statuses(campaign: Campaign) -> dict[str, str]:
     """Each recipient's login e-mail and status (with the skip reason)."""
     return {
-        r.subject.user.email.split("@")[0]: r.status + (f":{r.skip_reason}" if r.skip_reason else "")
+        r.subject.user.email.split("@")[0]: r.status
+        + (f":{r.skip_reason}" if r.skip_reason else "")
         for r in Recipient.objects.filter(campaign=campaign).select_related("subject__user")
         if r.subject.user is not None
     }

@@ -4,14 +4,17 @@ marketing, the existing-customer exception; and the record of each inclusion."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core import mail
 
+from kliento.accounts.models import User
 from kliento.marketing import services
 from kliento.marketing.models import Recipient, Suppression
 from kliento.register.models import Subject
 from kliento.sharing.models import Relationship
+from tests.conftest import MerchantWorld
 from tests.marketing.conftest import draft, give, marketer_actor, run, statuses, withdraw
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem")]
@@ -19,7 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem")]
 Person = Callable[..., Subject]
 
 
-def test_only_people_with_consent_in_force_get_it(person: Person, marketer) -> None:  # type: ignore[no-untyped-def]
+def test_only_people_with_consent_in_force_get_it(person: Person, marketer: User) -> None:
     # Given one person consented, one did not and one consented to SMS only
     person("anna", consents=("email_marketing",))
     person("bertil")
@@ -34,7 +37,8 @@ def test_only_people_with_consent_in_force_get_it(person: Person, marketer) -> N
 
 
 def test_consent_withdrawn_after_scheduling_means_nothing_is_sent(
-    person: Person, marketer  # type: ignore[no-untyped-def]
+    person: Person,
+    marketer: User,
 ) -> None:
     anna = person("anna", consents=("email_marketing",))
     campaign = services.campaign_create(draft=draft(), base_url="https://kliento.test/",
@@ -48,7 +52,8 @@ def test_consent_withdrawn_after_scheduling_means_nothing_is_sent(
 
 
 def test_consent_withdrawn_after_audience_before_delivery_is_skipped(
-    person: Person, marketer  # type: ignore[no-untyped-def]
+    person: Person,
+    marketer: User,
 ) -> None:
     anna = person("anna", consents=("email_marketing",))
     campaign = services.campaign_create(draft=draft(), base_url="https://kliento.test/",
@@ -65,7 +70,7 @@ def test_consent_withdrawn_after_audience_before_delivery_is_skipped(
     assert mail.outbox == []
 
 
-def test_suppressed_address_gets_nothing(person: Person, marketer) -> None:  # type: ignore[no-untyped-def]
+def test_suppressed_address_gets_nothing(person: Person, marketer: User) -> None:
     person("anna", consents=("email_marketing",), email="anna.home@example.fi")
     person("bertil", consents=("email_marketing",))
     # Given Anna's profile address and Bertil's login address are suppressed
@@ -82,7 +87,7 @@ def test_suppressed_address_gets_nothing(person: Person, marketer) -> None:  # t
     assert mail.outbox == []
 
 
-def test_segment_by_language_city_and_product(person: Person, marketer) -> None:  # type: ignore[no-untyped-def]
+def test_segment_by_language_city_and_product(person: Person, marketer: User) -> None:
     consents = ("email_marketing",)
     person("anna", consents=consents, language="sv", city="Helsinki", products=["Kaffe", "Bulle"])
     person("bertil", consents=consents, language="sv", city="Turku", products=["kaffe"])
@@ -97,7 +102,7 @@ def test_segment_by_language_city_and_product(person: Person, marketer) -> None:
     assert mail.outbox[0].subject == "Erbjudande"
 
 
-def test_segment_needs_the_persons_permission(person: Person, marketer) -> None:  # type: ignore[no-untyped-def]
+def test_segment_needs_the_persons_permission(person: Person, marketer: User) -> None:
     from kliento.audit.actors import Actor
     from kliento.marketing import segments
 
@@ -115,7 +120,7 @@ def test_segment_needs_the_persons_permission(person: Person, marketer) -> None:
     assert statuses(campaign) == {}
 
 
-def test_partner_marketing_needs_its_own_consent(person: Person, marketer) -> None:  # type: ignore[no-untyped-def]
+def test_partner_marketing_needs_its_own_consent(person: Person, marketer: User) -> None:
     person("anna", consents=("email_marketing",))
     person("bertil", consents=("email_marketing", "partner_marketing"))
     campaign = services.campaign_create(draft=draft(purpose="partner_marketing"),
@@ -126,7 +131,9 @@ def test_partner_marketing_needs_its_own_consent(person: Person, marketer) -> No
 
 
 def test_existing_customer_exception_ends_with_the_customership(
-    person: Person, marketer, merchant_a  # type: ignore[no-untyped-def]
+    person: Person,
+    marketer: User,
+    merchant_a: MerchantWorld,
 ) -> None:
     anna = person("anna")
     bertil = person("bertil")
@@ -152,7 +159,7 @@ def test_existing_customer_exception_ends_with_the_customership(
     assert row.consent_event is None
 
 
-def test_inclusion_records_the_consent_event_used(person: Person, marketer) -> None:  # type: ignore[no-untyped-def]
+def test_inclusion_records_the_consent_event_used(person: Person, marketer: User) -> None:
     anna = person("anna", consents=("sms_marketing",), phone="040 123 4567")
     event = give(anna, "email_marketing")
     campaign = services.campaign_create(draft=draft(), base_url="https://kliento.test/",
@@ -166,7 +173,9 @@ def test_inclusion_records_the_consent_event_used(person: Person, marketer) -> N
 
 
 def test_failed_delivery_is_retried_then_recorded(
-    person: Person, marketer, settings  # type: ignore[no-untyped-def]
+    person: Person,
+    marketer: User,
+    settings: Any,
 ) -> None:
     settings.KLIENTO_EMAIL_DELIVERY_BACKEND = "tests.marketing.test_audience.BrokenBackend"
     person("anna", consents=("email_marketing",))

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kliento.cards",
     "kliento.visits",
     "kliento.sharing",
+    "kliento.marketing",
     "kliento.surveys",
     "kliento.marketing",
     "kliento.privacy",

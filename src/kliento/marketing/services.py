@@ -9,6 +9,7 @@ message goes out.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -327,6 +328,11 @@ def campaign_deliver(*, campaign: Campaign, recipient_ids: list[int], attempt: i
     mail = get_connection(settings.KLIENTO_EMAIL_DELIVERY_BACKEND)
     provider = sms.sms_backend() if campaign.channel == Channel.SMS else None
     try:
+        if provider is None:
+            # One SMTP session for the whole batch; if the server is down now, each
+            # message tries again and fails (and is retried) on its own.
+            with contextlib.suppress(Exception):
+                mail.open()
         for recipient in recipients:
             if _deliver_one(recipient, campaign, mail, provider, attempt):
                 retry.append(recipient.pk)
