@@ -113,7 +113,6 @@ INSTALLED_APPS = [
     "kliento.cards",
     "kliento.visits",
     "kliento.sharing",
-    "kliento.marketing",
     "kliento.surveys",
     "kliento.marketing",
     "kliento.privacy",
