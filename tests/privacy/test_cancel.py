@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
@@ -85,6 +86,7 @@ def test_cancelling_erases_every_plaintext_and_keeps_anonymous_aggregates(
 ) -> None:
     client.force_login(person.user)
     before = _aggregates()
+    card_ids = list(Card.objects.filter(holder=person.subject).values_list("pk", flat=True))
     visits_of_other = Visit.objects.filter(card__holder=other_person.subject).count()
 
     response = client.post("/profile/cancel/", {"password": PASSWORD, "understood": "on"})
@@ -103,6 +105,17 @@ def test_cancelling_erases_every_plaintext_and_keeps_anonymous_aggregates(
         subject_hash=services.subject_hash(subject.public_id)
     ).exists()
     assert AuditEntry.objects.filter(action="account.cancel", subject_id=subject.public_id)
+    # The cards are released at once: no holder, no identifier, blocked.
+    released = Card.objects.filter(pk__in=card_ids)
+    assert [(c.holder_id, bytes(c.identifier_ct), c.status) for c in released] == [
+        (None, b"", Card.Status.BLOCKED)
+    ] * 2
+    # Their history is detached in the background, after commit.
+    assert DBTaskResult.objects.filter(task_path__endswith="erased_cards_detach").count() == 1
+    assert _aggregates() == before
+    assert services.cards_detach(card_ids=card_ids) == 4
+    assert not Card.objects.filter(pk__in=card_ids).exists()
+    assert Visit.objects.filter(card=None).count() == 4
     # Merchants keep their visit counts and loyalty sums, naming no one.
     assert _aggregates() == before
     assert not Reward.objects.filter(card__holder__isnull=False, card__holder=subject).exists()

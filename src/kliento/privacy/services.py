@@ -6,6 +6,7 @@ the time to erase a person does not grow with their history.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from uuid import UUID
@@ -13,6 +14,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor, require_actor
@@ -71,10 +73,14 @@ def recipients_notify_erasure(*, subject: Subject, actor: Actor) -> int:
     return 0
 
 
+def _erased_lookup() -> bytes:
+    return crypto.blind_index(ERASED_CARD_LOOKUP_KIND, "erased")
+
+
 def _erased_card() -> Card:
     """The one anonymous, blocked card that erased people's loyalty rows are moved to:
     the merchants' loyalty statistics keep their sums, and nothing links them to anyone."""
-    lookup = crypto.blind_index(ERASED_CARD_LOOKUP_KIND, "erased")
+    lookup = _erased_lookup()
     card = Card.objects.filter(lookup=lookup).first()
     if card is not None:
         return card
@@ -93,6 +99,65 @@ def _erased_card() -> Card:
     )
 
 
+def _cards_release(subject: Subject) -> list[int]:
+    """Release the person's cards: no holder, no identifier (ciphertext, key and
+    registration code gone), a random blind index (a later scan of the same physical
+    card meets a new, unregistered card), blocked. Unused rewards are cancelled.
+    Bounded by the number of cards, not by their history. Returns the cards' pks."""
+    card_ids = list(Card.objects.filter(holder=subject).order_by("pk").values_list("pk", flat=True))
+    if not card_ids:
+        return []
+    now = timezone.now()
+    for card_id in card_ids:  # a handful of cards; each needs its own random lookup
+        Card.objects.filter(pk=card_id).update(
+            holder=None,
+            lookup=os.urandom(32),
+            identifier_ct=b"",
+            kek_id="",
+            wrapped_key=b"",
+            registration_code_hash=None,
+            status=Card.Status.BLOCKED,
+            blocked_at=now,
+        )
+    Reward.objects.filter(card_id__in=card_ids, status=Reward.Status.AVAILABLE).update(
+        status=Reward.Status.VOID
+    )
+    CardChange.objects.filter(new_card_id__in=card_ids).delete()
+    return card_ids
+
+
+def cards_detach(*, card_ids: list[int], batch_size: int = 5000) -> int:
+    """Finish the anonymisation of released cards: their visits lose the card (merchant,
+    premises, time and amount stay), their ledger entries and rewards move to the one
+    shared erased card (the loyalty sums stay), and the card rows are deleted. Runs in
+    batches, each its own transaction; safe to run again. Returns the visits detached."""
+    cards = Card.objects.filter(pk__in=card_ids, holder__isnull=True)
+    ids = list(cards.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    detached = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Visit.objects.filter(card_id__in=ids).values_list("pk", flat=True)[:batch_size]
+            )
+            if not batch:
+                break
+            detached += Visit.objects.filter(pk__in=batch).update(card=None)
+    with transaction.atomic():
+        erased = _erased_card()
+        LedgerEntry.objects.filter(card_id__in=ids).update(card=erased)
+        Reward.objects.filter(card_id__in=ids).update(card=erased)
+        Card.objects.filter(pk__in=ids, holder__isnull=True).delete()
+    return detached
+
+
+@task()
+def erased_cards_detach(card_ids: list[int]) -> int:
+    """Background step of a cancellation: :func:`cards_detach`."""
+    return cards_detach(card_ids=card_ids)
+
+
 def _erase_rows(subject: Subject, *, actor: Actor) -> None:
     """Delete or anonymise every row of ``subject``, set-based. Idempotent."""
     for section in sections():
@@ -103,20 +168,11 @@ def _erase_rows(subject: Subject, *, actor: Actor) -> None:
     Grant.objects.filter(subject=subject).delete()
     Relationship.objects.filter(subject=subject).delete()
 
-    cards = Card.objects.filter(holder=subject).values("pk")
-    if cards.exists():
-        erased = _erased_card()
-        # Visits stay with merchant, premises, time and amount: anonymous aggregates.
-        Visit.objects.filter(card__in=cards).update(card=None)
-        LedgerEntry.objects.filter(card__in=cards).update(card=erased)
-        Reward.objects.filter(card__in=cards, status=Reward.Status.AVAILABLE).update(
-            status=Reward.Status.VOID
-        )
-        Reward.objects.filter(card__in=cards).update(card=erased)
-        CardChange.objects.filter(new_card__in=cards).delete()
-        # Released: the card's identifier is gone with the row; a later scan of the same
-        # physical card meets a new, unregistered card.
-        Card.objects.filter(holder=subject).delete()
+    released = _cards_release(subject)
+    if released:
+        # The history rows are detached in batches after commit, so this transaction
+        # stays the same size however long the person's history is.
+        transaction.on_commit(lambda: erased_cards_detach.enqueue(card_ids=released))
 
     user_id = subject.user_id
     Subject.objects.filter(pk=subject.pk).update(user=None, erased_at=timezone.now())
@@ -210,4 +266,12 @@ def erasures_replay(*, actor: Actor, batch_size: int = 2000) -> list[UUID]:
             audit_record(actor=actor, action="account.erase_replay", subject_id=subject.public_id)
             _erase_rows(subject, actor=actor)
             replayed.append(subject.public_id)
+    # Released cards whose background detachment never ran (or a restore brought back).
+    leftover = list(
+        Card.objects.filter(holder__isnull=True, status=Card.Status.BLOCKED, kek_id="")
+        .exclude(lookup=_erased_lookup())
+        .values_list("pk", flat=True)
+    )
+    if leftover:
+        cards_detach(card_ids=leftover)
     return replayed
