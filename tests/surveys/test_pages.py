@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/staff/surveys/"
 NEW = "/staff/surveys/new/"
+PERSON_LIST_QUERIES = 7
+STAFF_LIST_QUERIES = 6
 SECRET_ANSWER = "Qzpagesentinel please more oat milk"
 
 
@@ -247,3 +249,22 @@ def test_bad_answers_show_errors_and_store_nothing(cardholder: User, marketing: 
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("surveys", [1, 4])
+def test_the_lists_pin_their_query_counts(
+    cardholder: User, marketing: Actor, surveys: int, django_assert_num_queries: Any
+) -> None:
+    for _ in range(surveys):
+        make_survey(marketing)
+        make_survey(marketing, kind="draw", winners=1)
+    give(cardholder, "surveys")
+    person = person_client(cardholder)
+    person.get("/profile/surveys/")  # the subject and session exist from here on
+    staff = client_of(marketing.user)
+    staff.get(LIST)
+
+    with django_assert_num_queries(PERSON_LIST_QUERIES):
+        assert person.get("/profile/surveys/").status_code == 200
+    with django_assert_num_queries(STAFF_LIST_QUERIES):
+        assert staff.get(LIST).status_code == 200

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.consent.selectors import has_consent
 from kliento.register.models import Subject
 from kliento.surveys.models import Response, Survey
 from kliento.surveys.services import eligibility_problem
@@ -47,8 +48,10 @@ def _visible_to(subject: Subject, today: date) -> QuerySet[Survey]:
 def surveys_for_person(*, subject: Subject, today: date) -> list[PersonSurvey]:
     """Open surveys and draws, and the ones the person answered, newest end date first."""
     answered = set(Response.objects.filter(subject=subject).values_list("survey_id", flat=True))
-    surveys = _visible_to(subject, today).select_related("draw").order_by("-ends_on", "-id")
-    return [_as_seen(survey, subject, today, answered) for survey in surveys]
+    surveys = list(_visible_to(subject, today).select_related("draw").order_by("-ends_on", "-id"))
+    purposes = {survey.consent_purpose for survey in surveys}
+    consents = {p: has_consent(subject=subject, purpose=p) for p in sorted(purposes)}
+    return [_as_seen(survey, subject, today, answered, consents) for survey in surveys]
 
 
 def survey_for_person(*, subject: Subject, public_id: UUID, today: date) -> PersonSurvey:
@@ -60,12 +63,21 @@ def survey_for_person(*, subject: Subject, public_id: UUID, today: date) -> Pers
     return _as_seen(survey, subject, today, answered)
 
 
-def _as_seen(survey: Survey, subject: Subject, today: date, answered: set[int]) -> PersonSurvey:
+def _as_seen(
+    survey: Survey,
+    subject: Subject,
+    today: date,
+    answered: set[int],
+    consents: dict[str, bool] | None = None,
+) -> PersonSurvey:
     done = survey.pk in answered
+    consented = None if consents is None else consents[survey.consent_purpose]
     draw = getattr(survey, "draw", None)
     return PersonSurvey(
         survey=survey,
         answered=done,
-        problem=None if done else eligibility_problem(survey=survey, subject=subject, today=today),
+        problem=None
+        if done
+        else eligibility_problem(survey=survey, subject=subject, today=today, consented=consented),
         won=draw is not None and str(subject.public_id) in draw.winners,
     )

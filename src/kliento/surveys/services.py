@@ -217,13 +217,19 @@ def _tally_options(question: Question, answer: Any) -> list[int]:
     return [int(answer)]
 
 
-def eligibility_problem(*, survey: Survey, subject: Subject, today: date) -> str | None:
-    """Why ``subject`` may not answer ``survey`` today, or None when they may."""
+def eligibility_problem(
+    *, survey: Survey, subject: Subject, today: date, consented: bool | None = None
+) -> str | None:
+    """Why ``subject`` may not answer ``survey`` today, or None when they may.
+    ``consented`` is the person's current consent for the survey's purpose when the
+    caller already knows it (a list checks each purpose once, not once per survey)."""
     if survey.starts_on > today:
         return _("This survey has not opened yet.")
     if survey.ends_on < today:
         return _("This survey has closed.")
-    if not has_consent(subject=subject, purpose=survey.consent_purpose):
+    if consented is None:
+        consented = has_consent(subject=subject, purpose=survey.consent_purpose)
+    if not consented:
         if survey.kind == Survey.Kind.DRAW:
             return _("Prize draws are only for people who have consented to prize draws.")
         return _("Surveys are only for people who have consented to opinion and market surveys.")
