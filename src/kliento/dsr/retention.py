@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.sessions.models import Session
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -27,7 +28,7 @@ from kliento.audit.actors import Actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card
 from kliento.consent.models import ConsentEvent
-from kliento.dsr.models import CLOSED_STATUSES, DataSubjectRequest
+from kliento.dsr.models import CLOSED_STATUSES, DataSubjectRequest, RequestKind
 from kliento.register import catalogue
 from kliento.register.catalogue import Retention
 from kliento.visits.models import LedgerEntry, Visit
@@ -114,7 +115,11 @@ def _visits_anonymise(pks: list[Any]) -> int:
 def _requests_expired(now: datetime) -> QuerySet[models.Model]:
     period = catalogue.BY_KEY["privacy_requests"].retention.period
     assert period is not None  # noqa: S101
-    return DataSubjectRequest.objects.filter(status__in=CLOSED_STATUSES, closed_at__lt=now - period)
+    # An objection to direct marketing has no end date (GDPR art. 21(3)): the request that
+    # records it stays while the person's account does.
+    return DataSubjectRequest.objects.filter(
+        status__in=CLOSED_STATUSES, closed_at__lt=now - period
+    ).exclude(kind=RequestKind.OBJECTION, applied_at__isnull=False, subject__erased_at__isnull=True)
 
 
 def _requests_delete(pks: list[Any]) -> int:
@@ -138,7 +143,13 @@ def _consent_expired(now: datetime) -> QuerySet[models.Model]:
         newest_action=newest.values("action")[:1], newest_at=newest.values("at")[:1]
     ).filter(~Q(newest_action=ConsentEvent.Action.GIVEN), newest_at__lt=now - period)
     # Rows other apps keep pointing at (PROTECT) stay until those rows go.
-    for relation in ConsentEvent._meta.related_objects:
+    # (related_name="+" hides a relation from related_objects: ask for hidden fields too)
+    relations = [
+        f
+        for f in ConsentEvent._meta.get_fields(include_hidden=True)
+        if isinstance(f, ForeignObjectRel)
+    ]
+    for relation in relations:
         if relation.on_delete is models.PROTECT:
             referenced = relation.related_model._default_manager.filter(  # type: ignore[union-attr]
                 **{relation.field.name: OuterRef("pk")}

@@ -384,7 +384,11 @@ def fee_for_link(*, token: str) -> Fee:
 def fee_answer(*, token: str, accept: bool) -> Fee:
     """The person accepts or declines a proposed fee; only an accepted fee may be charged."""
     fee = fee_for_link(token=token)
-    fee = Fee.objects.select_for_update().select_related("request__subject__user").get(pk=fee.pk)
+    fee = (
+        Fee.objects.select_for_update(of=("self",))
+        .select_related("request__subject__user")
+        .get(pk=fee.pk)
+    )
     if fee.state != Fee.State.PROPOSED:
         raise DomainError(ErrorCode.CONFLICT, _("You have already answered about this fee."))
     request = fee.request
