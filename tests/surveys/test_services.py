@@ -16,7 +16,7 @@ from kliento.audit.models import AuditEntry
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.register import catalogue
 from kliento.register.services import subject_of
-from kliento.surveys import services
+from kliento.surveys import draws, services
 from kliento.surveys.models import Question, Response, Survey, Tally
 from kliento.surveys.services import QuestionDraft
 from tests.surveys.conftest import answers, close, give, make_survey, texts, withdraw
@@ -283,3 +283,21 @@ def test_answers_are_deleted_after_their_declared_retention(
     assert services.responses_purge_expired(today=later, actor=system) == 1
     assert not Response.objects.exists()
     assert AuditEntry.objects.filter(action="survey.purge").count() == 1
+
+
+def test_draw_entries_are_kept_a_year_from_the_draw(cardholder: User, marketing: Actor) -> None:
+    draw = make_survey(marketing, kind="draw", winners=1)
+    services.response_submit(
+        survey=draw,
+        subject=give(cardholder, "prize_draws"),
+        answers=answers(),
+        actor=Actor.person(cardholder),
+    )
+    close(draw, days_ago=200)  # closed long ago, drawn today
+    draws.draw_run(survey=draw, actor=marketing)
+    year = catalogue.BY_KEY["prize_draw_entries"].retention.period
+    assert year == dt.timedelta(days=365)
+    today = timezone.localdate()
+
+    assert not services.responses_expired(today + dt.timedelta(days=200)).exists()
+    assert services.responses_expired(today + year + dt.timedelta(days=1)).count() == 1

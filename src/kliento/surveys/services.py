@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -326,22 +326,30 @@ def _display(question: Question, value: Any) -> str:
 # --- retention -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def responses_purge_expired(*, today: date, actor: Actor) -> int:
-    """Delete answers and entries past their catalogue retention: survey answers counted
-    from the survey's end, draw entries from the draw (or the end when never drawn)."""
-    require_actor(actor)
-    deleted = 0
+def responses_expired(today: date) -> QuerySet[Response]:
+    """Answers and entries past their catalogue retention on ``today``: survey answers
+    counted from the survey's end, draw entries from the draw (or the end if never drawn).
+    Shaped for the retention table (dsr/retention.py): rows to delete."""
+    expired = Response.objects.none()
     for kind, item_key in ((Survey.Kind.SURVEY, ANSWERS_ITEM), (Survey.Kind.DRAW, ENTRIES_ITEM)):
         period = catalogue.BY_KEY[item_key].retention.period
         if period is None:
             continue
         cutoff = today - period
-        expired = Response.objects.filter(survey__kind=kind, survey__ends_on__lt=cutoff)
+        of_kind = Response.objects.filter(survey__kind=kind, survey__ends_on__lt=cutoff)
         if kind == Survey.Kind.DRAW:
-            expired = expired.exclude(survey__draw__drawn_at__date__gte=cutoff)
-        count, _counts = expired.delete()
-        deleted += count
+            of_kind = of_kind.exclude(survey__draw__drawn_at__date__gte=cutoff)
+        expired = expired | of_kind
+    return expired
+
+
+@transaction.atomic
+def responses_purge_expired(*, today: date, actor: Actor) -> int:
+    """Delete the answers and entries :func:`responses_expired` finds, with one audit
+    entry naming how many."""
+    require_actor(actor)
+    pks = list(responses_expired(today).values_list("pk", flat=True))
+    deleted, _counts = Response.objects.filter(pk__in=pks).delete()
     if deleted:
         audit_record(
             actor=actor,
