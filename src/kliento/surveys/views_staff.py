@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kliento.accounts.models import User
@@ -34,7 +35,7 @@ def _marketing(request: HttpRequest) -> tuple[User, Actor]:
 
 CHART_WIDTH = 360
 BAR_SPACE = 300  # the longest bar; the rest of the width holds its count
-ROW_HEIGHT = 38
+ROW_HEIGHT = 44
 
 
 def _chart(result: services.QuestionResult) -> dict[str, Any] | None:
@@ -45,11 +46,11 @@ def _chart(result: services.QuestionResult) -> dict[str, Any] | None:
         {
             "label": bar.label,
             "count": bar.count,
-            "label_y": row * ROW_HEIGHT + 13,
-            "y": row * ROW_HEIGHT + 18,
+            "label_y": row * ROW_HEIGHT + 15,
+            "y": row * ROW_HEIGHT + 22,
             "width": max(bar.percent * BAR_SPACE // 100, 1 if bar.count else 0),
             "count_x": bar.percent * BAR_SPACE // 100 + 6,
-            "count_y": row * ROW_HEIGHT + 30,
+            "count_y": row * ROW_HEIGHT + 35,
         }
         for row, bar in enumerate(result.bars)
     ]
@@ -156,10 +157,13 @@ def survey_draw(request: HttpRequest, survey_id: UUID) -> HttpResponse:
     except DomainError as error:
         messages.warning(request, str(error.message))
     else:
+        text = ngettext(
+            "Drawn: %(winners)s winner from %(entrants)s eligible entrants.",
+            "Drawn: %(winners)s winners from %(entrants)s eligible entrants.",
+            len(draw.winners),
+        )
         messages.success(
-            request,
-            _("Drawn: %(winners)s winners from %(entrants)s eligible entrants.")
-            % {"winners": len(draw.winners), "entrants": len(draw.entrants)},
+            request, text % {"winners": len(draw.winners), "entrants": len(draw.entrants)}
         )
     return redirect("staff_surveys:detail", survey_id=survey.public_id)
 
