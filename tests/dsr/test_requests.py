@@ -350,5 +350,5 @@ def test_the_detail_page_shows_history(
         response = client.get(reverse("dsr_staff:detail", args=[request.public_id]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "verified" in body
+    assert "Confirmed by the person" in body
     assert "Decide a fee" in body

@@ -95,6 +95,21 @@ class DataSubjectRequest(models.Model):
         return self.status in CLOSED_STATUSES
 
 
+EVENT_LABELS = {
+    "received": _("Received"),
+    "verification_sent": _("Confirmation link sent again"),
+    "verified": _("Confirmed by the person"),
+    "extended": _("Due date extended"),
+    "fee_decided": _("Fee proposed"),
+    "fee_accepted": _("Fee accepted"),
+    "fee_declined": _("Fee declined"),
+    "restriction_applied": _("Processing restricted"),
+    "restriction_lifted": _("Restriction lifted"),
+    "objection_applied": _("Direct marketing stopped"),
+    "closed": _("Answered and closed"),
+}
+
+
 class AppendOnlyError(Exception):
     """A request event was to be changed; the status history is never rewritten."""
 
@@ -120,6 +135,10 @@ class RequestEvent(models.Model):
         if not self._state.adding:
             raise AppendOnlyError("request events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class Fee(models.Model):
