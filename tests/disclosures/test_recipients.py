@@ -135,3 +135,18 @@ def test_staff_page_is_for_administrator_and_privacy_officer(
 
 def test_people_cannot_open_the_staff_page(cardholder_client: Any) -> None:
     assert cardholder_client.get("/staff/recipients/").status_code in (302, 403)
+
+
+def test_recipients_page_query_count_does_not_grow(
+    staff_user: Any, admin: Actor, django_assert_num_queries: Any
+) -> None:
+    client = staff_client(staff_user, StaffRole.PRIVACY_OFFICER)
+    make_recipient(admin, Recipient.Kind.PROCESSOR, URL, name="One")
+    client.get("/staff/recipients/")  # warm the session and MFA checks
+    with django_assert_num_queries(6) as one:
+        client.get("/staff/recipients/")
+    for n in range(3):
+        make_recipient(admin, Recipient.Kind.PROCESSOR, URL, name=f"More {n}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get("/staff/recipients/").content.decode()
+    assert "More 2" in page

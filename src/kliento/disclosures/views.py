@@ -23,6 +23,8 @@ from kliento.common.errors import DomainError
 from kliento.disclosures import notice, services
 from kliento.disclosures.forms import RecipientForm
 from kliento.disclosures.models import Disclosure, NoticeVersion, Recipient
+from kliento.register import catalogue
+from kliento.register.catalogue import LegalBasis, Purpose
 from kliento.register.models import Subject
 
 RECIPIENT_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
@@ -99,7 +101,14 @@ def recipients(request: HttpRequest) -> HttpResponse:
                 form = RecipientForm()
     else:
         form = RecipientForm()
-    rows = Recipient.objects.select_related("card_issuer").order_by("kind", "name")
+    rows = [
+        (
+            recipient,
+            [str(catalogue.BY_KEY[k].label) for k in recipient.items if k in catalogue.BY_KEY],
+            [str(notice.PURPOSE_LABELS[Purpose(p)]) for p in recipient.purposes],
+        )
+        for recipient in Recipient.objects.select_related("card_issuer").order_by("kind", "name")
+    ]
     response = render(
         request,
         "disclosures/recipients.html",
@@ -149,6 +158,10 @@ def person_disclosures(request: HttpRequest, subject_id: UUID) -> HttpResponse:
     return render(
         request,
         "disclosures/person.html",
-        {"subject": subject, "rows": rows, "basis_labels": notice.BASIS_LABELS,
-         "purpose_labels": notice.PURPOSE_LABELS},
+        {"subject": subject, "rows": [
+            (row, catalogue.BY_KEY[row.item].label if row.item in catalogue.BY_KEY else row.item,
+             notice.PURPOSE_LABELS.get(Purpose(row.purpose), row.purpose),
+             notice.BASIS_LABELS.get(LegalBasis(row.legal_basis), row.legal_basis))
+            for row in rows
+        ]},
     )  # fmt: skip
