@@ -17,12 +17,13 @@ from kliento.cards.models import Card
 from kliento.cards.services import card_identifier, card_masked
 from kliento.consent.models import ConsentEvent
 from kliento.consent.receipts import receipt_claims
-from kliento.privacy.export import Section, register
+from kliento.merchants.models import Merchant, Premises
+from kliento.privacy.export import Section, iso, register, stream_rows, uuid_text
 from kliento.register import catalogue
 from kliento.register.models import Subject
 from kliento.register.services import profile_read
 from kliento.sharing.models import Grant, Relationship
-from kliento.visits.models import LedgerEntry, Reward, Visit
+from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
 CHUNK = 2000
 
@@ -204,22 +205,42 @@ register(
 )
 
 
+def _card_ids(subject: Subject) -> dict[int, str]:
+    """The person's cards: pk to public id (a handful)."""
+    return {
+        pk: str(public_id) for pk, public_id in _cards_of(subject).values_list("pk", "public_id")
+    }
+
+
+def _names(rows: QuerySet[Visit]) -> tuple[dict[int, str], dict[int, str]]:
+    """Names of the merchants and premises that ``rows`` refer to (a few, not one per row)."""
+    merchants = dict(
+        Merchant.objects.filter(pk__in=rows.values("merchant_id")).values_list("pk", "name")
+    )
+    premises = dict(
+        Premises.objects.filter(pk__in=rows.values("premises_id")).values_list("pk", "name")
+    )
+    return merchants, premises
+
+
 def _visit_rows(subject: Subject) -> QuerySet[Visit]:
     return Visit.objects.filter(card__holder=subject)
 
 
 def _visits(subject: Subject) -> Iterator[dict[str, Any]]:
+    cards = _card_ids(subject)
     rows = _visit_rows(subject).order_by("at", "pk")
-    for row in rows.values_list(
-        "public_id", "at", "merchant__name", "premises__name", "amount_cents", "card__public_id"
-    ).iterator(chunk_size=CHUNK):
+    merchants, premises = _names(rows)
+    for row in stream_rows(
+        rows.values_list("public_id", "at", "merchant_id", "premises_id", "amount_cents", "card_id")
+    ):
         yield {
-            "id": row[0],
-            "at": row[1],
-            "merchant": row[2],
-            "premises": row[3],
+            "id": uuid_text(row[0]),
+            "at": iso(row[1]),
+            "merchant": merchants.get(row[2]),
+            "premises": premises.get(row[3]),
             "amount_cents": row[4],
-            "card": row[5],
+            "card": cards.get(row[5]),
         }
 
 
@@ -240,22 +261,33 @@ def _ledger_rows(subject: Subject) -> QuerySet[LedgerEntry]:
 
 
 def _ledger(subject: Subject) -> Iterator[dict[str, Any]]:
+    cards = _card_ids(subject)
     rows = _ledger_rows(subject).order_by("at", "pk")
-    for row in rows.values_list(
-        "at", "program__name", "program__merchant__name", "kind", "points", "stamps", "reason",
-        "visit__public_id", "reward__public_id", "card__public_id",
-    ).iterator(chunk_size=CHUNK):  # fmt: skip
+    programs = dict(
+        LoyaltyProgram.objects.filter(pk__in=rows.values("program_id")).values_list("pk", "name")
+    )
+    merchants = dict(
+        LoyaltyProgram.objects.filter(pk__in=rows.values("program_id")).values_list(
+            "pk", "merchant__name"
+        )
+    )
+    for row in stream_rows(
+        rows.values_list(
+            "at", "program_id", "kind", "points", "stamps", "reason", "visit__public_id",
+            "reward__public_id", "card_id",
+        )
+    ):  # fmt: skip
         yield {
-            "at": row[0],
-            "program": row[1],
-            "merchant": row[2],
-            "kind": row[3],
-            "points": row[4],
-            "stamps": row[5],
-            "reason": row[6],
-            "visit": row[7],
-            "reward": row[8],
-            "card": row[9],
+            "at": iso(row[0]),
+            "program": programs.get(row[1]),
+            "merchant": merchants.get(row[1]),
+            "kind": row[2],
+            "points": row[3],
+            "stamps": row[4],
+            "reason": row[5],
+            "visit": uuid_text(row[6]),
+            "reward": uuid_text(row[7]),
+            "card": cards.get(row[8]),
         }
 
 
