@@ -12,14 +12,15 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kliento.consent.models import ConsentEvent
 from kliento.register.models import Subject
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "e-mail"
-    SMS = "sms", "SMS"
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
 
 
 class CurrentConsent(models.Model):
@@ -101,9 +102,9 @@ class Suppression(models.Model):
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "scheduled"
-        SENDING = "sending", "sending"
-        DONE = "done", "done"
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        DONE = "done", _("Done")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120)
@@ -147,14 +148,14 @@ class Recipient(models.Model):
     """One person's inclusion in one campaign, and the basis it rested on."""
 
     class Basis(models.TextChoices):
-        CONSENT = "consent", "consent"
-        EXISTING_CUSTOMER = "existing_customer", "existing customer"
+        CONSENT = "consent", _("Consent")
+        EXISTING_CUSTOMER = "existing_customer", _("Existing customer")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "queued"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed"
-        SKIPPED = "skipped", "skipped"
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
     # No public id: rows are made by one INSERT ... SELECT; links carry a signed pk.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")

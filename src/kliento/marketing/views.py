@@ -50,8 +50,12 @@ def my_campaigns(request: HttpRequest) -> HttpResponse:
             }
         )
     inclusions = list(selectors.inclusions_of(subject)[:200])
+    language = user.language
     for row in inclusions:
         row.purpose_label = PURPOSES[row.campaign.purpose].label  # type: ignore[attr-defined]
+        content = row.campaign.content
+        text: dict[str, str] = content.get(language) or next(iter(content.values()), {})
+        row.title = text.get("subject") or text.get("body", "")[:60]  # type: ignore[attr-defined]
     return render(
         request,
         "marketing/my_campaigns.html",

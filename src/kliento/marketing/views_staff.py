@@ -18,6 +18,7 @@ from kliento.accounts.roles import StaffRole
 from kliento.accounts.views import staff_roles_of
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.consent.purposes import PURPOSES
 from kliento.marketing import selectors, services
 from kliento.marketing.forms import CampaignForm
 from kliento.marketing.models import Recipient
@@ -82,6 +83,7 @@ def campaign_detail(request: HttpRequest, campaign_id: UUID) -> HttpResponse:
         "marketing/staff_campaign.html",
         {
             "campaign": campaign,
+            "purpose_label": PURPOSES[campaign.purpose].label,
             "counts": counts,
             "total": total,
             "progress": round(100 * done / total) if total else 0,
