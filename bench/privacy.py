@@ -119,7 +119,7 @@ class World:
             LedgerEntry.objects.bulk_create(
                 LedgerEntry(
                     program=self.program,
-                    card_id=visit.card_id,
+                    card=cards[i % 2],
                     visit=visit,
                     kind=LedgerEntry.Kind.EARN,
                     points=10,
@@ -128,7 +128,7 @@ class World:
                     actor_id="bench",
                     at=visit.at,
                 )
-                for visit in created
+                for i, visit in enumerate(created, start=offset)
             )
         return subject, user
 
