@@ -4,10 +4,14 @@ audited, and only among entrants who still consent at the moment of the draw."""
 from __future__ import annotations
 
 import hashlib
+import io
 import random
+import uuid
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
@@ -166,3 +170,21 @@ def test_a_draw_with_no_eligible_entrants_has_no_winners(marketing: Actor) -> No
     assert draw.entrants == []
     assert draw.winners == []
     assert draws.draw_reproduce(draw=draw).ok
+
+
+def test_the_command_reproduces_a_draw_and_fails_on_a_tampered_one(
+    drawn: tuple[Survey, list[User]], marketing: Actor
+) -> None:
+    survey, _users = drawn
+    draw = draws.draw_run(survey=survey, actor=marketing)
+    out = io.StringIO()
+
+    call_command("surveys", "check-draw", str(survey.public_id), stdout=out)
+
+    assert draw.seed in out.getvalue()
+    assert "winners match (from seed) yes" in out.getvalue()
+    Draw.objects.filter(pk=draw.pk).update(seed="0" * 64)
+    with pytest.raises(CommandError, match="does not reproduce"):
+        call_command("surveys", "check-draw", str(survey.public_id), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No draw"):
+        call_command("surveys", "check-draw", str(uuid.uuid4()), stdout=io.StringIO())

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -301,3 +303,19 @@ def test_draw_entries_are_kept_a_year_from_the_draw(cardholder: User, marketing:
 
     assert not services.responses_expired(today + dt.timedelta(days=200)).exists()
     assert services.responses_expired(today + year + dt.timedelta(days=1)).count() == 1
+
+
+def test_the_purge_command_keeps_answers_within_their_retention(
+    cardholder: User, marketing: Actor
+) -> None:
+    survey = make_survey(marketing)
+    services.response_submit(
+        survey=survey,
+        subject=give(cardholder, "surveys"),
+        answers=answers(),
+        actor=Actor.person(cardholder),
+    )
+    out = io.StringIO()
+    call_command("surveys", "purge", stdout=out)
+    assert "Deleted 0 expired responses." in out.getvalue()
+    assert Response.objects.count() == 1
