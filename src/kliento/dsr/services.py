@@ -181,6 +181,15 @@ def request_verification_resend(
     _send_verification(request, site=site)
 
 
+@transaction.atomic
+def request_open(*, request: DataSubjectRequest, actor: Actor) -> DataSubjectRequest:
+    """Staff open a request to handle it: recorded like every read of a person's data by
+    someone else, so the person sees it among the accesses to their data."""
+    _require_role(actor, HANDLER_ROLES)
+    _audit(request, action="request_read", actor=actor)
+    return request
+
+
 def request_for_link(*, token: str) -> DataSubjectRequest:
     """The request a verification link names (read only: opening the link changes nothing,
     so a mail scanner that follows links cannot verify a request)."""

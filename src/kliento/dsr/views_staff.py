@@ -120,7 +120,10 @@ def _get(request_id: UUID) -> DataSubjectRequest:
 @login_required
 def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
     user, role = _staff_in(request, HANDLER_ROLES)
-    return _detail(request, user, role, _get(request_id))
+    dsr = services.request_open(
+        request=_get(request_id), actor=Actor.staff(user, role.value, request)
+    )
+    return _detail(request, user, role, dsr)
 
 
 def _form_error(form: forms.Form, error: DomainError) -> None:
