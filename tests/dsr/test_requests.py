@@ -354,3 +354,36 @@ def test_the_detail_page_shows_history(
     assert "Decide a fee" in body
     # the read is recorded, so Anna sees it among the accesses to her data
     assert AuditEntry.objects.filter(action="dsr.request_read", subject_id=anna.public_id).exists()
+
+
+def test_a_campaigns_question_shows_the_inclusions_once_verified(
+    anna: Subject, other_cardholder: User, staff_user: Any, service_actor: Actor
+) -> None:
+    from kliento.marketing.models import Campaign, Recipient
+    from kliento.register import services as register
+
+    spring = Campaign.objects.create(
+        name="Spring newsletter", channel="email", purpose="email_marketing",
+        scheduled_at=timezone.now(), base_url="https://kliento.test", created_by="x",
+    )  # fmt: skip
+    secret = Campaign.objects.create(
+        name="Someone else's offer", channel="sms", purpose="sms_marketing",
+        scheduled_at=timezone.now(), base_url="https://kliento.test", created_by="x",
+    )  # fmt: skip
+    Recipient.objects.create(campaign=spring, subject=anna, basis="consent", status="sent")
+    Recipient.objects.create(
+        campaign=secret, subject=register.subject_of(other_cardholder), basis="consent"
+    )
+    request = make_request(service_actor, "campaigns")
+    client, _user = staff_client(staff_user, StaffRole.CUSTOMER_SERVICE)
+    url = reverse("dsr_staff:detail", args=[request.public_id])
+    # not before Anna has confirmed the request is hers
+    assert "Spring newsletter" not in client.get(url).content.decode()
+    request.verified_at = timezone.now()
+    request.save(update_fields=["verified_at"])
+    body = client.get(url).content.decode()
+    assert "Spring newsletter" in body
+    assert "Someone else" not in body
+    entry = AuditEntry.objects.filter(action="dsr.request_read").order_by("-seq").first()
+    assert entry is not None
+    assert "marketing_received" in entry.items

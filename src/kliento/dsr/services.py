@@ -186,7 +186,16 @@ def request_open(*, request: DataSubjectRequest, actor: Actor) -> DataSubjectReq
     """Staff open a request to handle it: recorded like every read of a person's data by
     someone else, so the person sees it among the accesses to their data."""
     _require_role(actor, HANDLER_ROLES)
-    _audit(request, action="request_read", actor=actor)
+    items = ["privacy_requests"]
+    if request.kind == RequestKind.CAMPAIGNS and request.verified_at is not None:
+        items.append("marketing_received")  # the page lists the campaigns to answer from
+    audit_record(
+        actor=actor,
+        action="dsr.request_read",
+        subject_id=request.subject.public_id,
+        items=items,
+        context={"request": str(request.public_id)},
+    )
     return request
 
 

@@ -34,10 +34,12 @@ from kliento.dsr.forms import (
     RequestFilterForm,
 )
 from kliento.dsr.models import DataSubjectRequest, Fee, RequestKind
+from kliento.marketing.selectors import inclusions_of
 from kliento.register.views_staff import _nav, _staff_in
 
 HANDLER_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.CUSTOMER_SERVICE)
 PAGE_SIZE = 50
+INCLUSIONS_SHOWN = 200
 
 
 def _site(request: HttpRequest) -> str:
@@ -89,7 +91,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, user: Any, role: StaffRole, dsr: DataSubjectRequest, **forms_: Any
 ) -> HttpResponse:
+    # "Was I included in newsletter or SMS campaigns?": the answer, once it is verified.
+    inclusions = (
+        list(inclusions_of(dsr.subject)[:INCLUSIONS_SHOWN])
+        if dsr.kind == RequestKind.CAMPAIGNS and dsr.verified_at is not None
+        else None
+    )
     context = {
+        "inclusions": inclusions,
         "dsr": dsr,
         "events": list(dsr.events.order_by("at", "pk")),
         "fees": list(dsr.fees.order_by("decided_at")),
