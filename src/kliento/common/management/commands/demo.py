@@ -52,6 +52,9 @@ class Command(BaseCommand):
             cashier=self._user("cashier@demo.kliento.fi"),
             cardholder=self._user("cardholder@demo.kliento.fi"),
         )
+        from kliento.surveys.demo_data import demo_surveys
+
+        loyalty_lines += demo_surveys(marketing=self._user("marketing@demo.kliento.fi"))
         self._print_logins()
         for line in loyalty_lines:
             self.stdout.write(line)
