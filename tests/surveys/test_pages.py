@@ -268,3 +268,14 @@ def test_the_lists_pin_their_query_counts(
         assert person.get("/profile/surveys/").status_code == 200
     with django_assert_num_queries(STAFF_LIST_QUERIES):
         assert staff.get(LIST).status_code == 200
+
+
+def test_an_empty_post_shows_errors_and_saves_nothing(cardholder: User, marketing: Actor) -> None:
+    survey = make_survey(marketing)
+    give(cardholder, "surveys")
+    person = person_client(cardholder)
+    assert b"errorlist" in person.post(answer_url(survey), {}).content
+    staff = client_of(marketing.user)
+    assert b"errorlist" in staff.post(NEW, {}).content
+    assert Survey.objects.count() == 1
+    assert not Response.objects.exists()

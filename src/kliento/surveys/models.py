@@ -8,6 +8,7 @@ values), so destroying the key shreds the answers too. Results for staff come fr
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from django.db import models
@@ -73,8 +74,8 @@ class Survey(models.Model):
         """The consent purpose that makes a person eligible."""
         return "prize_draws" if self.kind == self.Kind.DRAW else "surveys"
 
-    def is_open_on(self, day: object) -> bool:
-        return bool(self.starts_on <= day <= self.ends_on)  # type: ignore[operator]
+    def is_open_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
 
 
 class Question(models.Model):

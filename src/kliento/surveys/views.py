@@ -34,7 +34,9 @@ def _person(request: HttpRequest) -> tuple[Subject, Actor]:
 def survey_list(request: HttpRequest) -> HttpResponse:
     subject, _actor = _person(request)
     rows = selectors.surveys_for_person(subject=subject, today=timezone.localdate())
-    return render(request, "surveys/person_list.html", {"rows": rows})
+    return render(
+        request, "surveys/person_list.html", {"rows": rows, "today": timezone.localdate()}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,7 +51,7 @@ def survey_answer(request: HttpRequest, survey_id: UUID) -> HttpResponse:
         raise Http404 from None
     survey = seen.survey
     questions = list(survey.questions.all())
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST":
         if seen.answered:
             messages.warning(request, _("You have already answered this survey."))

@@ -88,8 +88,9 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def survey_new(request: HttpRequest) -> HttpResponse:
     user, actor = _marketing(request)
-    form = SurveyForm(request.POST or None)
-    questions = QuestionFormSet(request.POST or None, prefix="questions")
+    posted = request.POST if request.method == "POST" else None
+    form = SurveyForm(posted)
+    questions = QuestionFormSet(posted, prefix="questions")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         data = form.cleaned_data
         try:
