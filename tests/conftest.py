@@ -12,6 +12,13 @@ from kliento.accounts.roles import StaffRole
 PASSWORD = "correct horse battery staple 42"
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings) -> None:  # type: ignore[no-untyped-def]
+    """The service speaks Finnish to a browser that states no language; tests read English
+    unless they ask for fi or sv (Accept-Language, the language cookie, or a browser locale)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> None:
     """Argon2 is deliberately slow (tests/accounts/test_hashing.py pins it for production);
