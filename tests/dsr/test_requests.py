@@ -55,7 +55,8 @@ def test_every_kind_is_registered_with_a_month_to_answer_and_a_link(
     # then it is Anna's, due in a month, waiting for her confirmation
     assert request.subject == anna
     assert request.status == RequestStatus.AWAITING_VERIFICATION
-    assert timedelta(days=29) < request.due_at - now <= timedelta(days=30, seconds=5)
+    assert timedelta(days=28) <= request.due_at - now <= timedelta(days=31, seconds=5)
+    assert request.due_at == services.add_months(request.received_at, 1)
     assert list(request.events.values_list("action", flat=True)) == ["received"]
     # and the link went to her registered login e-mail address only
     assert len(mail.outbox) == 1
@@ -168,7 +169,7 @@ def test_extension_once_by_at_most_two_months_with_reason_and_notice(
         request=request, months=2, reason="Many years of history to collect.", actor=service_actor
     )
     request.refresh_from_db()
-    assert request.due_at == due + timedelta(days=60)
+    assert request.due_at == services.add_months(due, 2)
     assert request.extension_reason == "Many years of history to collect."
     assert len(mail.outbox) == 1
     assert "Many years of history" in mail.outbox[0].body
@@ -237,6 +238,22 @@ def test_history_is_append_only(anna: Subject, service_actor: Actor) -> None:
     with pytest.raises(AppendOnlyError):
         event.save()
     assert RequestEvent.objects.filter(note="rewritten").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "due"),
+    [
+        ("2026-01-31T10:00:00+00:00", 1, "2026-02-28T10:00:00+00:00"),
+        ("2028-01-31T10:00:00+00:00", 1, "2028-02-29T10:00:00+00:00"),
+        ("2026-11-24T10:00:00+00:00", 2, "2027-01-24T10:00:00+00:00"),
+        ("2026-12-15T10:00:00+00:00", 1, "2027-01-15T10:00:00+00:00"),
+    ],
+)
+def test_one_month_is_a_calendar_month(start: str, months: int, due: str) -> None:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(start)
+    assert services.add_months(moment, months) == datetime.fromisoformat(due)
 
 
 # --- pages -----------------------------------------------------------------------------

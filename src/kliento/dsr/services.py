@@ -8,7 +8,8 @@ mail API, which queues it as a task in the same transaction (config/mail.py).
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+from datetime import datetime
 from typing import Any
 
 from django.core.mail import send_mail
@@ -39,7 +40,7 @@ from kliento.register.models import Subject
 
 HANDLER_ROLES = frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER})
 FEE_ROLES = frozenset({StaffRole.PRIVACY_OFFICER})
-ANSWER_WITHIN = timedelta(days=30)  # GDPR art. 12(3): one month
+ANSWER_WITHIN_MONTHS = 1  # GDPR art. 12(3): one month of receipt
 MAX_EXTENSION_MONTHS = 2
 # Every consent purpose that is direct marketing: an objection withdraws them all.
 MARKETING_PURPOSES = ("email_marketing", "sms_marketing", "postal_marketing", "partner_marketing")
@@ -158,7 +159,7 @@ def request_create(
         channel=channel,
         details=details,
         received_at=now,
-        due_at=now + ANSWER_WITHIN,
+        due_at=add_months(now, ANSWER_WITHIN_MONTHS),
         created_by=actor.id,
     )
     _event(request, action="received", actor=actor)
@@ -231,8 +232,14 @@ def request_verify(*, token: str) -> DataSubjectRequest:
     return request
 
 
-def _add_months(moment: Any, months: int) -> Any:
-    return moment + timedelta(days=30 * months)
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` calendar months later, or that month's last day when it is
+    shorter (31 January + 1 month = 28 or 29 February), as the EU reads "one month"
+    (Regulation 1182/71 art. 3(2)(c))."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
 
 
 @transaction.atomic
@@ -252,7 +259,7 @@ def request_extend(
             details={"months": months},
         )
     reason = _text(reason, field="reason", max_length=500)
-    request.due_at = _add_months(request.due_at, months)
+    request.due_at = add_months(request.due_at, months)
     request.extended_at = timezone.now()
     request.extension_reason = reason
     _save(request, "due_at", "extended_at", "extension_reason")
