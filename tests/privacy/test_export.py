@@ -3,6 +3,7 @@ else's data, the API's authentication, the audit rule and the readable page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -79,6 +80,9 @@ def test_cards_visits_loyalty_and_accesses(client: Client, person: Person) -> No
     assert numbers == {person.number, UID}
     assert all(row["masked"] for row in found["cards"]["rows"])
     assert len(found["visits"]["rows"]) == 4
+    first_visit = dt.datetime.fromisoformat(found["visits"]["rows"][0]["at"])
+    assert first_visit.utcoffset() == dt.timedelta(0)
+    assert dt.datetime.fromisoformat(found["loyalty_ledger"]["rows"][0]["at"]).tzinfo
     assert {row["merchant"] for row in found["visits"]["rows"]} == {"Kahvila Aalto"}
     assert found["rewards"]["rows"][0]["reward"] == "Free lunch"
     assert found["loyalty_ledger"]["rows"]

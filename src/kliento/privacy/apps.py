@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
@@ -8,5 +10,7 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Every app may declare its export sections in ``<app>/export_sections.py``.
+        # The register's own sections come first in the export; then every app's
+        # ``<app>/export_sections.py``, in the order of INSTALLED_APPS.
+        import_module("kliento.privacy.export_sections")
         autodiscover_modules("export_sections")

@@ -254,11 +254,13 @@ def stream_rows(rows: QuerySet[Any], *, chunk_size: int = 2000) -> Iterator[tupl
 
 
 def iso(value: dt.datetime | str | None) -> str | None:
-    """ISO 8601 of a datetime, or of SQLite's UTC text form of one."""
+    """ISO 8601 with offset of a datetime, or of SQLite's UTC forms of one."""
     if value is None:
         return None
     if isinstance(value, str):
         return value.replace(" ", "T", 1) + "+00:00"
+    if value.tzinfo is None:  # SQLite's converter gives the stored UTC time, naive
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
 
 

@@ -420,7 +420,17 @@ register(
 # --- accesses by others ------------------------------------------------------------------------
 
 
+class _MerchantNames(dict[str, str | None]):
+    """Merchant names by public id, looked up once each (a person meets a few)."""
+
+    def __missing__(self, public_id: str) -> str | None:
+        name = Merchant.objects.filter(public_id=public_id).values_list("name", flat=True).first()
+        self[public_id] = name
+        return name
+
+
 def _accesses(subject: Subject) -> Iterator[dict[str, Any]]:
+    merchants = _MerchantNames()
     rows = accesses_by_others(subject=subject).order_by("seq")
     for row in rows.values_list(
         "seq", "at", "actor_kind", "actor_role", "action", "items", "purpose", "ticket", "via",
@@ -436,7 +446,8 @@ def _accesses(subject: Subject) -> Iterator[dict[str, Any]]:
             "purpose": row[6],
             "ticket": row[7],
             "via": row[8],
-            "merchant": (row[9] or {}).get("merchant"),
+            "merchant_id": (row[9] or {}).get("merchant"),
+            "merchant": merchants[row[9]["merchant"]] if (row[9] or {}).get("merchant") else None,
         }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -11,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from kliento.accounts.models import User
@@ -25,13 +27,16 @@ from kliento.register.services import subject_of
 
 PREVIEW_ROWS = 20
 # Long machine-readable values that the page leaves to the download.
-_HIDDEN_ON_PAGE = frozenset({"receipt", "id", "card", "visit", "reward", "notice_hash"})
+_HIDDEN_ON_PAGE = frozenset(
+    {"receipt", "id", "card", "visit", "reward", "notice_hash", "password", "merchant_id"}
+)
+_ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
 COLUMN_LABELS: dict[str, Any] = {
     "kind": _("Kind"), "at": _("Time"), "merchant": _("Merchant"), "premises": _("Premises"),
     "amount_cents": _("Amount (cents)"), "item": _("Item"), "label": _("Item"),
-    "value": _("Value"), "display": _("Shown as"), "is_primary": _("Primary"),
+    "value": _("Value"), "display": _("Value"), "is_primary": _("Primary"),
     "created_at": _("Created"), "login_email": _("Login e-mail address"),
     "language": _("Language"), "last_login": _("Last signed in"), "password": _("Password"),
     "email": _("E-mail address"), "verified": _("Verified"), "primary": _("Primary"),
@@ -49,6 +54,15 @@ COLUMN_LABELS: dict[str, Any] = {
 }  # fmt: skip
 
 
+KIND_LABELS: dict[str, Any] = {
+    "subject": _("Your pseudonymous id"),
+    "login": _("Login"),
+    "login_email_address": _("Login e-mail address"),
+    "two_step_verification": _("Two-step verification"),
+    "access_token": _("Access token"),
+}
+
+
 @dataclass
 class SectionView:
     section: Section
@@ -56,10 +70,21 @@ class SectionView:
     about: list[dict[str, Any]]
     columns: list[str]
     rows: list[list[Any]]
+    # Rows of different shapes (the account's login, addresses, tokens) read better as
+    # one small record each than as a sparse table.
+    as_records: bool = False
 
     @property
     def headings(self) -> list[Any]:
         return [COLUMN_LABELS.get(column, column) for column in self.columns]
+
+    @property
+    def cells(self) -> list[list[tuple[Any, Any]]]:
+        return [list(zip(self.headings, row, strict=True)) for row in self.rows]
+
+    @property
+    def records(self) -> list[list[tuple[Any, Any]]]:
+        return [[(h, v) for h, v in row if v not in (None, "")] for row in self.cells]
 
     @property
     def more(self) -> int:
@@ -67,6 +92,10 @@ class SectionView:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
     if isinstance(value, list | tuple):
@@ -79,9 +108,22 @@ def _section_view(section: Section, count: int, subject: Any) -> SectionView:
     columns: list[str] = []
     for row in preview:
         columns += [key for key in row if key not in columns and key not in _HIDDEN_ON_PAGE]
-    rows = [[_cell(row.get(column)) for column in columns] for row in preview]
+    # The readable forms stand in for the raw ones.
+    for readable, raw in (("label", "item"), ("display", "value")):
+        if readable in columns and raw in columns:
+            columns.remove(raw)
+    rows = [
+        [
+            KIND_LABELS.get(str(row.get(column)), row.get(column))
+            if column == "kind"
+            else _cell(row.get(column))
+            for column in columns
+        ]
+        for row in preview
+    ]
+    shapes = {frozenset(row) for row in preview}
     about = [item_about(catalogue.BY_KEY[key]) for key in section.items]
-    return SectionView(section, count, about, columns, rows)
+    return SectionView(section, count, about, columns, rows, as_records=len(shapes) > 1)
 
 
 def _user(request: HttpRequest) -> User:
