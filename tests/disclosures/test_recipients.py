@@ -113,7 +113,9 @@ def test_staff_page_registers_and_shows_the_secret_once(staff_user: Any) -> None
 def test_staff_page_form_error_changes_nothing(staff_user: Any) -> None:
     client = staff_client(staff_user, StaffRole.ADMINISTRATOR)
 
-    response = client.post("/staff/recipients/", _form(agreement_reference=""))
+    response = client.post(
+        "/staff/recipients/", _form(agreement_reference=""), HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 200
     assert "agreement" in response.content.decode().lower()
@@ -150,3 +152,19 @@ def test_recipients_page_query_count_does_not_grow(
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get("/staff/recipients/").content.decode()
     assert "More 2" in page
+
+
+def test_a_new_secret_replaces_the_old_one_and_is_shown_once(staff_user: Any, admin: Actor) -> None:
+    recipient, old = make_recipient(admin, Recipient.Kind.PROCESSOR, URL)
+    client = staff_client(staff_user, StaffRole.ADMINISTRATOR)
+
+    page = client.post(f"/staff/recipients/{recipient.public_id}/rotate/").content.decode()
+
+    recipient.refresh_from_db()
+    new = outbox.recipient_secret(recipient)
+    assert new != old
+    assert new in page
+    assert new not in client.get("/staff/recipients/").content.decode()
+    marketing = staff_client(staff_user, StaffRole.MARKETING)
+    assert marketing.post(f"/staff/recipients/{recipient.public_id}/rotate/").status_code == 403
+    assert client.get(f"/staff/recipients/{recipient.public_id}/rotate/").status_code == 405

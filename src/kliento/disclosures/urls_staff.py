@@ -8,6 +8,7 @@ app_name = "staff_disclosures"
 
 urlpatterns = [
     path("recipients/", views.recipients, name="recipients"),
+    path("recipients/<uuid:recipient_id>/rotate/", views.recipient_rotate, name="rotate"),
     path("ropa/", views.ropa, name="ropa"),
     path("people/<uuid:subject_id>/disclosures/", views.person_disclosures, name="person"),
 ]

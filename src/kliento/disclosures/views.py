@@ -8,11 +8,12 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
@@ -22,7 +23,7 @@ from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError
 from kliento.disclosures import notice, services
 from kliento.disclosures.forms import RecipientForm
-from kliento.disclosures.models import Disclosure, NoticeVersion, Recipient
+from kliento.disclosures.models import Disclosure, NoticeVersion, OutboxMessage, Recipient
 from kliento.register import catalogue
 from kliento.register.catalogue import LegalBasis, Purpose
 from kliento.register.models import Subject
@@ -80,6 +81,48 @@ def privacy_notice_version(request: HttpRequest, number: int) -> HttpResponse:
     return _notice_page(request, version, current=latest is not None and latest.pk == version.pk)
 
 
+def _recipients_page(
+    request: HttpRequest, form: RecipientForm, secret: str | None, created: Recipient | None
+) -> HttpResponse:
+    waiting = Q(outbox__status=OutboxMessage.Status.PENDING)
+    failed = Q(outbox__status=OutboxMessage.Status.FAILED)
+    recipients = (
+        Recipient.objects.select_related("card_issuer")
+        .annotate(waiting=Count("outbox", filter=waiting), failed=Count("outbox", filter=failed))
+        .order_by("kind", "name")
+    )
+    rows = [
+        (
+            recipient,
+            [str(catalogue.BY_KEY[k].label) for k in recipient.items if k in catalogue.BY_KEY],
+            [str(notice.PURPOSE_LABELS[Purpose(p)]) for p in recipient.purposes],
+        )
+        for recipient in recipients
+    ]
+    response = render(
+        request,
+        "disclosures/recipients.html",
+        {"form": form, "recipients": rows, "secret": secret, "created": created},
+    )
+    if secret is not None:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def recipient_rotate(request: HttpRequest, recipient_id: UUID) -> HttpResponse:
+    """Give a recipient a new signing secret (the old one stops working at once)."""
+    user, role = _staff_in(request, RECIPIENT_ROLES)
+    recipient = Recipient.objects.filter(public_id=recipient_id).first()
+    if recipient is None:
+        raise Http404
+    secret = services.recipient_secret_rotate(
+        recipient=recipient, actor=Actor.staff(user, role.value, request)
+    )
+    return _recipients_page(request, RecipientForm(), secret, recipient)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def recipients(request: HttpRequest) -> HttpResponse:
@@ -101,22 +144,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
                 form = RecipientForm()
     else:
         form = RecipientForm()
-    rows = [
-        (
-            recipient,
-            [str(catalogue.BY_KEY[k].label) for k in recipient.items if k in catalogue.BY_KEY],
-            [str(notice.PURPOSE_LABELS[Purpose(p)]) for p in recipient.purposes],
-        )
-        for recipient in Recipient.objects.select_related("card_issuer").order_by("kind", "name")
-    ]
-    response = render(
-        request,
-        "disclosures/recipients.html",
-        {"form": form, "recipients": rows, "secret": secret, "created": created},
-    )
-    if secret is not None:
-        response["Cache-Control"] = "no-store"
-    return response
+    return _recipients_page(request, form, secret, created)
 
 
 @require_GET
