@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
@@ -188,3 +189,17 @@ def test_the_command_reproduces_a_draw_and_fails_on_a_tampered_one(
         call_command("surveys", "check-draw", str(survey.public_id), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No draw"):
         call_command("surveys", "check-draw", str(uuid.uuid4()), stdout=io.StringIO())
+
+
+def test_entries_deleted_after_the_draw_are_reported_and_the_draw_still_checks(
+    drawn: tuple[Survey, list[User]], marketing: Actor
+) -> None:
+    survey, users = drawn
+    draw = draws.draw_run(survey=survey, actor=marketing)
+    withdraw(users[0], "prize_draws")
+    services.responses_purge_expired(today=timezone.localdate(), actor=Actor.system("t"))
+
+    check = draws.draw_reproduce(draw=draw)
+
+    assert check.entries_deleted == 1
+    assert check.ok

@@ -105,7 +105,7 @@ def test_marketing_creates_a_survey_from_the_form(marketing: Actor) -> None:
     assert survey.title_sv == "Bakery survey sv"
     assert [q.kind for q in survey.questions.all()] == ["single", "scale"]
     assert survey.questions.first().options[1] == {"fi": "Pulla", "sv": "Bulle", "en": "Bun"}  # type: ignore[union-attr]
-    assert client.get(LIST).content.count(b"Bakery survey fi</a>") == 1
+    assert client.get(LIST).content.decode().count(f'href="{detail(survey)}"') == 1
 
 
 @pytest.mark.parametrize(
@@ -237,7 +237,7 @@ def test_a_closed_survey_is_not_found_unless_answered(cardholder: User, marketin
     client = person_client(cardholder)
     assert client.get(answer_url(survey)).status_code == 404
     assert client.post(answer_url(survey), {"q1": "0"}).status_code == 404
-    assert survey.title_fi.encode() not in client.get("/profile/surveys/").content
+    assert answer_url(survey) not in client.get("/profile/surveys/").content.decode()
     assert not Response.objects.exists()
 
 

@@ -319,3 +319,27 @@ def test_the_purge_command_keeps_answers_within_their_retention(
     call_command("surveys", "purge", stdout=out)
     assert "Deleted 0 expired responses." in out.getvalue()
     assert Response.objects.count() == 1
+
+
+def test_withdrawing_consent_ends_the_retention_of_the_answers(
+    cardholder: User, other_cardholder: User, marketing: Actor
+) -> None:
+    survey = make_survey(marketing)
+    for user in (cardholder, other_cardholder):
+        services.response_submit(
+            survey=survey,
+            subject=give(user, "surveys"),
+            answers=answers(),
+            actor=Actor.person(user),
+        )
+    give(cardholder, "prize_draws")
+    withdraw(cardholder, "prize_draws")  # another purpose: keeps the survey answers
+    assert not services.responses_expired(timezone.localdate()).exists()
+
+    withdraw(cardholder, "surveys")
+
+    expired = services.responses_expired(timezone.localdate())
+    assert [r.subject.user for r in expired] == [cardholder]
+    system = Actor.system("retention")
+    assert services.responses_purge_expired(today=timezone.localdate(), actor=system) == 1
+    assert list(Response.objects.values_list("subject__user", flat=True)) == [other_cardholder.pk]

@@ -111,6 +111,9 @@ class DrawCheck:
     hash_matches: bool
     entrants_match: bool
     winners_match: bool
+    # Recorded entrants whose entry has since been deleted (retention, withdrawn consent,
+    # a closed account): they cannot be recomputed, but the recorded list still counts.
+    entries_deleted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -121,14 +124,19 @@ def draw_reproduce(*, draw: Draw) -> DrawCheck:
     """Recompute the draw from the records: the entrant list against its hash, the
     entrants from the responses and consent as they were at the draw, the winners from
     the seed. Needs no secret, so anyone with the records can do it."""
+    recorded = list(draw.entrants)
+    present = {
+        str(public_id)
+        for public_id in draw.survey.responses.values_list("subject__public_id", flat=True)
+    }
+    still_entered = [entrant for entrant in recorded if entrant in present]
     recomputed = eligible_entrants(survey=draw.survey, at=draw.drawn_at)
-    winners = pick_winners(
-        seed=draw.seed, entrants=list(draw.entrants), count=draw.survey.winners_count
-    )
+    winners = pick_winners(seed=draw.seed, entrants=recorded, count=draw.survey.winners_count)
     return DrawCheck(
-        hash_matches=entrants_digest(list(draw.entrants)) == draw.entrants_hash,
-        entrants_match=recomputed == list(draw.entrants),
+        hash_matches=entrants_digest(recorded) == draw.entrants_hash,
+        entrants_match=recomputed == still_entered,
         winners_match=winners == list(draw.winners),
+        entries_deleted=len(recorded) - len(still_entered),
     )
 
 

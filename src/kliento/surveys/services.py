@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.consent.models import ConsentEvent
 from kliento.consent.selectors import has_consent
 from kliento.register import catalogue, crypto
 from kliento.register.models import DataKey, Subject
@@ -326,11 +327,34 @@ def _display(question: Question, value: Any) -> str:
 # --- retention -------------------------------------------------------------------------------
 
 
+def responses_withdrawn() -> QuerySet[Response]:
+    """Answers and entries of people whose newest consent event for the purpose withdrew
+    it (or let it expire): consent was their only basis. A notice change that merely asks
+    again is not a withdrawal and deletes nothing."""
+    ended = (ConsentEvent.Action.WITHDRAWN, ConsentEvent.Action.EXPIRED)
+    matches = Q()
+    for kind in Survey.Kind.values:
+        purpose = Survey(kind=kind).consent_purpose
+        newest = (
+            ConsentEvent.objects.filter(subject=OuterRef("subject"), purpose=purpose)
+            .order_by("-at", "-id")
+            .values("action")[:1]
+        )
+        of_kind = (
+            Response.objects.filter(survey__kind=kind)
+            .alias(newest=Subquery(newest))
+            .filter(newest__in=ended)
+        )
+        matches |= Q(pk__in=of_kind.values("pk"))
+    return Response.objects.filter(matches)
+
+
 def responses_expired(today: date) -> QuerySet[Response]:
-    """Answers and entries past their catalogue retention on ``today``: survey answers
-    counted from the survey's end, draw entries from the draw (or the end if never drawn).
-    Shaped for the retention table (dsr/retention.py): rows to delete."""
-    expired = Response.objects.none()
+    """Answers and entries past their retention on ``today``: "until you withdraw this
+    consent" (:func:`responses_withdrawn`), and at the latest the catalogue period: survey
+    answers counted from the survey's end, draw entries from the draw (or the end if
+    never drawn). Shaped for the retention table (dsr/retention.py): rows to delete."""
+    expired = responses_withdrawn()
     for kind, item_key in ((Survey.Kind.SURVEY, ANSWERS_ITEM), (Survey.Kind.DRAW, ENTRIES_ITEM)):
         period = catalogue.BY_KEY[item_key].retention.period
         if period is None:

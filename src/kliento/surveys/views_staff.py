@@ -187,5 +187,6 @@ def survey_draw_verify(request: HttpRequest, survey_id: UUID) -> HttpResponse:
         "hash": check.hash_matches,
         "entrants": check.entrants_match,
         "winners": check.winners_match,
+        "deleted": check.entries_deleted,
     }
     return redirect("staff_surveys:detail", survey_id=survey.public_id)
