@@ -212,3 +212,29 @@ def test_a_bad_journal_file_is_refused(tmp_path: Path, db: None) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("privacy", "replay-erasures", "--from", str(broken))
     assert ErasureJournal.objects.count() == 0
+
+
+def test_recipients_that_received_data_are_told_to_erase(person: Person) -> None:
+    from kliento.accounts.roles import StaffRole
+    from kliento.audit.models import ActorKind
+    from kliento.disclosures.models import OutboxMessage, Recipient
+    from kliento.disclosures.services import disclosure_record, recipient_create
+
+    admin = Actor(ActorKind.STAFF, "admin-1", StaffRole.ADMINISTRATOR.value)
+    issuer = Card.objects.filter(holder=person.subject).select_related("issuer").first()
+    assert issuer is not None
+    recipient, _secret = recipient_create(
+        kind=Recipient.Kind.CARD_ISSUER, name="Travel cards Oy", card_issuer=issuer.issuer,
+        webhook_url="https://issuer.example/hooks", items=["first_name", "last_name"],
+        purposes=["service"], actor=admin,
+    )  # fmt: skip
+    disclosure_record(
+        subject=person.subject, recipient=recipient, items=["first_name"],
+        legal_basis="contract", purpose="service", actor=Actor.system("tests"),
+    )  # fmt: skip
+
+    cancelled = services.account_cancel(subject=person.subject, actor=Actor.person(person.user))
+
+    assert cancelled.recipients_told == 1
+    message = OutboxMessage.objects.get(event="erasure")
+    assert message.recipient == recipient

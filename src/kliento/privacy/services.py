@@ -21,6 +21,7 @@ from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card, CardChange, CardIssuer
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.disclosures.services import outbox_notify_erasure
 from kliento.privacy.export import sections, stream_json
 from kliento.privacy.models import ErasureJournal
 from kliento.register import crypto
@@ -62,15 +63,11 @@ def subject_hash(public_id: UUID | str) -> str:
 
 
 def recipients_notify_erasure(*, subject: Subject, actor: Actor) -> int:
-    """Hook for the disclosure outbox (kliento.disclosures): tell every recipient that
-    received this person's data that the person is erased. Called by
+    """Tell every recipient that received this person's data (card issuers, partners,
+    processors) to erase it, through the disclosures' signed webhook outbox. Called by
     :func:`account_cancel` inside its transaction, before any row is erased, so the
-    disclosures of ``subject`` can still be read. Returns how many were told.
-
-    Until the disclosures app provides its outbox, no recipient has received anything
-    through it, so there is no one to tell."""
-    require_actor(actor)
-    return 0
+    disclosures of ``subject`` can still be read. Returns how many were told."""
+    return outbox_notify_erasure(subject=subject, actor=actor)
 
 
 def _erased_lookup() -> bytes:
