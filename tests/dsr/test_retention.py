@@ -62,6 +62,31 @@ def test_expired_sessions_are_deleted() -> None:
     assert not Session.objects.exists()
 
 
+def test_finished_mail_tasks_go_after_30_days(anna: Subject, service_actor: Actor) -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    queued = {
+        "EMAIL_BACKEND": "kliento.config.mail.QueuedEmailBackend",
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+    }
+    with override_settings(**queued):
+        make_request(service_actor)  # its confirmation mail waits in the task table
+        make_request(service_actor)
+    assert DBTaskResult.objects.count() == 2
+    # one is delivered (the worker sets finished_at), the other still waits
+    first = DBTaskResult.objects.order_by("enqueued_at").first()
+    assert first is not None
+    DBTaskResult.objects.filter(pk=first.pk).update(finished_at=timezone.now())
+    with time_machine.travel(timezone.now() + timedelta(days=29)):
+        retention_run(actor=SYSTEM)
+        assert DBTaskResult.objects.count() == 2
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        retention_run(actor=SYSTEM)
+    # the delivered one (address and text of the mail) is gone; the waiting one stays
+    assert list(DBTaskResult.objects.values_list("finished_at", flat=True)) == [None]
+
+
 def test_an_unregistered_card_goes_after_two_years_without_use(merchant_a: MerchantWorld) -> None:
     _card, number, _code = card_issue_kliento(actor=SYSTEM)
     checkin_record(

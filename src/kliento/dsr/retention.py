@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from kliento.audit.actors import Actor
 from kliento.audit.services import audit_record
@@ -69,6 +70,19 @@ def _sessions_expired(now: datetime) -> QuerySet[models.Model]:
 
 def _sessions_delete(pks: list[Any]) -> int:
     return Session.objects.filter(pk__in=pks).delete()[0]
+
+
+# --- technical data: finished tasks (queued e-mails hold the address and the text) -----
+
+
+def _tasks_expired(now: datetime) -> QuerySet[models.Model]:
+    period = catalogue.TECHNICAL_RETENTION.period
+    assert period is not None  # noqa: S101
+    return DBTaskResult.objects.filter(finished_at__lt=now - period)
+
+
+def _tasks_delete(pks: list[Any]) -> int:
+    return DBTaskResult.objects.filter(pk__in=pks).delete()[0]
 
 
 # --- cards nobody registered -------------------------------------------------------------
@@ -174,6 +188,9 @@ RETENTION: tuple[RecordKind, ...] = (
     RecordKind("sessions", _("Expired login sessions"), "ip_address",
                Retention(timedelta(0), _("Until the session expires.")), "delete",
                _sessions_expired, _sessions_delete),
+    RecordKind("finished_tasks", _("Finished background tasks, such as sent e-mails"),
+               "login_email", catalogue.TECHNICAL_RETENTION, "delete", _tasks_expired,
+               _tasks_delete),
     RecordKind("unregistered_cards", _("Cards nobody registered, unused"), "card_identifiers",
                UNREGISTERED_CARD_RETENTION, "delete", _cards_expired, _cards_delete),
     RecordKind("visits", _("Visits beyond their period"), "visits",
