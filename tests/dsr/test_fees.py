@@ -108,6 +108,22 @@ def test_only_the_privacy_officer_decides_a_fee(
     assert mail.outbox == []
 
 
+def test_no_fee_before_the_person_confirmed_and_not_two_at_once(
+    anna: Subject, service_actor: Actor, officer_actor: Actor
+) -> None:
+    request = make_request(service_actor)
+    with pytest.raises(DomainError) as caught:
+        decide(request, officer_actor)
+    assert caught.value.code == ErrorCode.CONFLICT
+    assert not Fee.objects.exists()
+    verified = make_request(service_actor, verified=True)
+    decide(verified, officer_actor)
+    with pytest.raises(DomainError) as caught:
+        decide(verified, officer_actor, amount_cents=500)
+    assert caught.value.code == ErrorCode.CONFLICT
+    assert Fee.objects.count() == 1
+
+
 def test_a_person_cannot_decide_a_fee(
     anna: Subject, cardholder: User, service_actor: Actor
 ) -> None:

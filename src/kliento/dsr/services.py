@@ -358,6 +358,8 @@ def fee_decide(
             details={"amount_cents": amount_cents},
         )
     reason = _text(reason, field="reason", max_length=1000)
+    if request.verified_at is None:
+        raise DomainError(ErrorCode.CONFLICT, _("The person has not verified this request yet."))
     if request.fees.filter(state=Fee.State.PROPOSED).exists():
         raise DomainError(ErrorCode.CONFLICT, _("A fee is already waiting for an answer."))
     fee = Fee.objects.create(
