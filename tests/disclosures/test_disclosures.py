@@ -250,3 +250,21 @@ def test_person_page_query_count_does_not_grow(
                       legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_erasure_notice_costs_the_same_whatever_the_history(
+    person: Subject, issuer: Recipient, django_assert_num_queries: Any,
+    django_assert_max_num_queries: Any,
+) -> None:  # fmt: skip
+    def disclose(times: int) -> None:
+        for _ in range(times):
+            disclosure_record(subject=person, recipient=issuer, items=["first_name"],
+                              legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+
+    disclose(1)
+    with transaction.atomic(), django_assert_max_num_queries(20) as short:
+        outbox_notify_erasure(subject=person, actor=SYSTEM)
+        transaction.set_rollback(True)
+    disclose(20)
+    with transaction.atomic(), django_assert_num_queries(len(short.captured_queries)):
+        assert outbox_notify_erasure(subject=person, actor=SYSTEM) == 1
