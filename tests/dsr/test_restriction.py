@@ -176,3 +176,23 @@ def test_objection_needs_verification(anna: Subject, service_actor: Actor) -> No
 def test_nobody_is_suppressed_by_default(anna: Subject) -> None:
     assert not selectors.marketing_suppressed(anna)
     assert not selectors.suppressed_subject_ids().exists()
+
+
+def test_cancelling_the_account_keeps_requests_without_their_text(
+    anna: Subject, service_actor: Actor
+) -> None:
+    from kliento.dsr.models import DataSubjectRequest, RequestEvent
+    from kliento.privacy.services import account_cancel
+
+    request = make_request(service_actor, "restriction", verified=True)
+    services.restriction_apply(request=request, actor=service_actor)
+    services.request_extend(
+        request=request, months=1, reason="Waiting for Anna's receipt.", actor=service_actor
+    )
+    account_cancel(subject=anna, actor=Actor.person(anna.user))  # type: ignore[arg-type]
+    kept = DataSubjectRequest.objects.get(pk=request.pk)
+    # the record of how the request was handled stays, pseudonymous and without free text
+    assert kept.details == ""
+    assert "Anna" not in kept.extension_reason
+    assert not RequestEvent.objects.filter(request=kept).exclude(note="").exists()
+    assert not ProcessingRestriction.objects.filter(subject=anna).exists()
