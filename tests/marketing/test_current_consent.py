@@ -69,3 +69,28 @@ def test_pages_pin_their_query_counts(
         assert client.get("/staff/campaigns/").status_code == 200
     with django_assert_num_queries(5):
         assert client.get(f"/staff/campaigns/{campaign.public_id}/").status_code == 200
+
+
+def test_retention_purge_of_old_withdrawn_consent_takes_the_current_row_too(
+    person: Callable[..., Subject], marketer: User
+) -> None:
+    from datetime import timedelta
+
+    from kliento.audit.actors import Actor
+    from kliento.dsr.retention import retention_run
+    from kliento.marketing.models import Recipient
+
+    anna = person("anna", consents=("email_marketing",))
+    campaign = services.campaign_create(
+        draft=draft(), base_url="https://kliento.test/", actor=marketer_actor(marketer)
+    )
+    run(campaign)
+    withdraw(anna, "email_marketing")
+    # When the consent proof period has passed since the withdrawal
+    later = timezone.now() + timedelta(days=6 * 366)
+    retention_run(actor=Actor.system("tests"), now=later)
+    # Then the events, the current row and the receipt link are gone; the inclusion stays
+    assert not ConsentEvent.objects.filter(subject=anna, purpose="email_marketing").exists()
+    assert not CurrentConsent.objects.filter(subject=anna).exists()
+    row = Recipient.objects.get(subject=anna)
+    assert (row.basis, row.consent_event) == ("consent", None)

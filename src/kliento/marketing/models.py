@@ -31,7 +31,9 @@ class CurrentConsent(models.Model):
     granted = models.BooleanField()
     action = models.CharField(max_length=10)
     notice_version = models.CharField(max_length=20)
-    event = models.ForeignKey(ConsentEvent, on_delete=models.PROTECT, related_name="+")
+    # When the retention purge deletes the newest event (withdrawn long ago), the row goes
+    # too: no row means no consent, exactly what the log then says.
+    event = models.ForeignKey(ConsentEvent, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
 
     class Meta:
@@ -161,8 +163,10 @@ class Recipient(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
     basis = models.CharField(max_length=20, choices=Basis.choices)
+    # The event relied on; after the consent proof period the purge deletes it and the
+    # inclusion keeps its basis without the receipt.
     consent_event = models.ForeignKey(
-        ConsentEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ConsentEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     skip_reason = models.CharField(max_length=30, blank=True)
