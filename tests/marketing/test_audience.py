@@ -198,3 +198,28 @@ class BrokenBackend:
 
     def close(self) -> None:
         pass
+
+
+def test_restricted_processing_leaves_people_out_and_stops_a_queued_message(
+    person: Person, marketer: User
+) -> None:
+    from kliento.audit.actors import Actor
+    from kliento.dsr.models import ProcessingRestriction
+
+    # Given Anna's processing is restricted and Bertil consented too
+    anna = person("anna", consents=("email_marketing",))
+    bertil = person("bertil", consents=("email_marketing",))
+    ProcessingRestriction.objects.create(subject=anna, reason="Accuracy contested")
+    campaign = services.campaign_create(draft=draft(), base_url="https://kliento.test/",
+                                        actor=marketer_actor(marketer))  # fmt: skip
+    services.campaign_start(campaign=campaign, actor=Actor.system("tests"))
+    # Then the audience leaves Anna out in SQL
+    assert statuses(campaign) == {"bertil": "queued"}
+
+    # And when Bertil's processing is restricted after the audience was computed
+    ProcessingRestriction.objects.create(subject=bertil, reason="Objection pending")
+    ids = list(Recipient.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    services.campaign_deliver(campaign=campaign, recipient_ids=ids, attempt=1)
+    # Then the last check before sending skips him
+    assert statuses(campaign) == {"bertil": "skipped:restricted_or_objected"}
+    assert mail.outbox == []

@@ -17,6 +17,7 @@ from django.db.models.fields import BigIntegerField
 from django.db.models.functions import Cast
 
 from kliento.consent.purposes import PURPOSES
+from kliento.dsr.selectors import suppressed_subject_ids
 from kliento.marketing.models import (
     Campaign,
     Channel,
@@ -105,7 +106,10 @@ def audience(campaign: Campaign, *, moment: datetime) -> QuerySet[Any]:
         is_primary=True,
         lookup__in=Suppression.objects.filter(channel=campaign.channel).values("digest"),
     )
-    return base.exclude(Exists(suppressed))
+    # Restricted processing and objections to direct marketing (GDPR art. 18, 21(3)).
+    return base.exclude(Exists(suppressed)).exclude(
+        subject_id__in=suppressed_subject_ids().values("pk")
+    )
 
 
 def campaigns_list() -> QuerySet[Campaign]:

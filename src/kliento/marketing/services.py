@@ -33,6 +33,7 @@ from kliento.consent import services as consent
 from kliento.consent.models import ConsentEvent
 from kliento.consent.purposes import LANGUAGES, PURPOSES
 from kliento.consent.selectors import consent_state_at
+from kliento.dsr.selectors import marketing_suppressed
 from kliento.marketing import sms
 from kliento.marketing.models import Campaign, Channel, Recipient, Suppression
 from kliento.marketing.selectors import CONTACT_ITEM, audience
@@ -230,6 +231,8 @@ def _basis_now(recipient: Recipient, campaign: Campaign) -> tuple[str, ConsentEv
     subject = recipient.subject
     if subject.erased_at is not None:
         return "erased", None
+    if marketing_suppressed(subject):  # restriction or objection since the audience was set
+        return "restricted_or_objected", None
     state = consent_state_at(subject=subject, purpose=campaign.purpose, moment=timezone.now())
     if recipient.basis == Recipient.Basis.EXISTING_CUSTOMER:
         if not Relationship.objects.filter(subject=subject, merchant=campaign.merchant).exists():
