@@ -9,6 +9,7 @@ from typing import Any
 import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -231,3 +232,23 @@ def test_merchant_staff_reads_and_staff_look_ups_are_listed(
     assert "Kahvila Aalto: Cashier" in page
     assert "customer lookup" in page
     assert "Looked you up: Phone number" in page
+
+
+def test_every_action_reads_as_words_never_as_a_raw_key(
+    cardholder_client: Client, anna: Subject
+) -> None:
+    from kliento.audit.services import audit_record
+    from kliento.register.views_accesses import action_label
+
+    with transaction.atomic():
+        for action in ("dsr.fee_decided", "retention.visits", "brand.new_thing"):
+            audit_record(actor=Actor.system("retention"), action=action, subject_id=anna.public_id)
+
+    page = cardholder_client.get(ACCESSES).content.decode()
+
+    assert "Handled your data protection request" in page
+    assert "Deleted or anonymised old data" in page
+    assert "Handled your data" in page
+    for raw in ("dsr.fee_decided", "retention.visits", "brand.new_thing"):
+        assert raw not in page
+    assert str(action_label("profile.read")) == "Looked at your data"

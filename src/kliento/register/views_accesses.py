@@ -44,7 +44,39 @@ ACTION_LABELS: dict[str, Promise] = {
     "sharing.leave": _("Ended your customer relationship"),
     "sharing.update": _("Changed what you share"),
     "export.create": _("Exported your data"),
+    "export.read": _("Read your data export"),
+    "reward.redeem": _("Redeemed a reward"),
+    "reward.used": _("Redeemed a reward"),
+    "sharing.grant": _("Recorded what you share"),
+    "sharing.withdraw": _("Recorded a withdrawal of sharing"),
+    "card.change_start": _("Started a card change"),
+    "consent.history_read": _("Looked at your consent history"),
+    "disclosures.read": _("Looked at the disclosures of your data"),
+    "disclosure.merchant_export": _("Exported the data you share"),
+    "dsr.request_read": _("Opened your data protection request"),
+    "subject.key_destroy": _("Destroyed your encryption key"),
+    "account.cancel": _("Cancelled your account"),
+    "survey.answer": _("Recorded your survey answer"),
 }
+# Actions named by a prefix (their last part varies) and the label for all of them.
+ACTION_PREFIX_LABELS: dict[str, Promise] = {
+    "dsr.": _("Handled your data protection request"),
+    "retention.": _("Deleted or anonymised old data"),
+    "marketing.": _("Direct marketing"),
+    "survey.": _("Surveys and prize draws"),
+    "disclosure.": _("Disclosed your data"),
+    "consent.": _("Recorded a consent choice"),
+}
+
+
+def action_label(action: str) -> str | Promise:
+    """The words a person reads for an audit action; never the raw key."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    prefix = next((p for p in ACTION_PREFIX_LABELS if action.startswith(p)), None)
+    return ACTION_PREFIX_LABELS[prefix] if prefix else _("Handled your data")
+
+
 STAFF_ROLE_LABELS = dict(StaffRole.choices)
 SYSTEM_LABELS: dict[str, Promise] = {
     "register": _("Kliento register"),
@@ -92,6 +124,8 @@ def _who(entry: AuditEntry, merchants: dict[str, str], premises: dict[str, str])
     if entry.actor_kind == ActorKind.MERCHANT_STAFF:
         role = MERCHANT_ROLE_LABELS.get(entry.actor_role, _("Staff"))
         return f"{merchant or _('A merchant')}: {role}"
+    if entry.actor_kind == ActorKind.TERMINAL and entry.actor_role == "integration":
+        return str(_("An integration of %(merchant)s") % {"merchant": merchant or _("a merchant")})
     if entry.actor_kind == ActorKind.TERMINAL:
         where = f"{merchant}, {place}" if place else merchant
         return str(_("Terminal at %(place)s") % {"place": where or _("a merchant")})
@@ -106,7 +140,7 @@ def _access(entry: AuditEntry, merchants: dict[str, str], premises: dict[str, st
         entry=entry,
         kind_label=ACTOR_KIND_LABELS.get(entry.actor_kind, entry.actor_kind),
         who=_who(entry, merchants, premises),
-        what=ACTION_LABELS.get(entry.action, entry.action),
+        what=action_label(entry.action),
         items=items,
     )
 
