@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -13,6 +14,8 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
+from kliento.accounts.models import User
+from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
 from kliento.cards.models import Card
@@ -25,6 +28,8 @@ from kliento.dsr.retention import BY_KEY, RETENTION, retention_plan, retention_r
 from kliento.dsr.tasks import retention_run_task
 from kliento.register import catalogue
 from kliento.register.models import Subject
+from kliento.surveys import services as surveys
+from kliento.surveys.models import Response
 from kliento.visits.models import Visit
 from kliento.visits.services import checkin_record
 from tests.conftest import MerchantWorld
@@ -239,3 +244,26 @@ def test_a_bad_batch_size_is_refused() -> None:
 
     with pytest.raises(CommandError):
         call_command("retention", "run", "--batch-size", "0")
+
+
+def test_survey_answers_go_with_the_retention_run_after_their_period(
+    cardholder: User, staff_user: Any
+) -> None:
+    from tests.surveys.conftest import answers, close, give, make_survey
+
+    marketing = Actor.staff(staff_user(StaffRole.MARKETING), StaffRole.MARKETING.value)
+    survey = make_survey(marketing)
+    surveys.response_submit(
+        survey=survey, subject=give(cardholder, "surveys"), answers=answers(),
+        actor=Actor.person(cardholder),
+    )  # fmt: skip
+    close(survey)
+    period = catalogue.BY_KEY["survey_answers"].retention.period
+    assert period is not None
+    with time_machine.travel(timezone.now() + period - DAY):
+        retention_run(actor=SYSTEM)
+        assert Response.objects.count() == 1
+    with time_machine.travel(timezone.now() + period + 2 * DAY):
+        assert counts()["survey_responses"] == 1
+        retention_run(actor=SYSTEM)
+    assert not Response.objects.exists()

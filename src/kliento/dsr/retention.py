@@ -32,6 +32,8 @@ from kliento.consent.models import ConsentEvent
 from kliento.dsr.models import CLOSED_STATUSES, DataSubjectRequest, RequestKind
 from kliento.register import catalogue
 from kliento.register.catalogue import Retention
+from kliento.surveys.models import Response
+from kliento.surveys.services import responses_expired
 from kliento.visits.models import LedgerEntry, Visit
 
 BATCH = 1000
@@ -184,6 +186,17 @@ def _consent_delete(pks: list[Any]) -> int:
     )
 
 
+# --- survey answers and prize-draw entries (their rules live with the surveys) --------
+
+
+def _responses_expired(now: datetime) -> QuerySet[models.Model]:
+    return responses_expired(timezone.localdate(now))  # type: ignore[return-value]
+
+
+def _responses_delete(pks: list[Any]) -> int:
+    return Response.objects.filter(pk__in=pks).delete()[1].get("surveys.Response", 0)
+
+
 RETENTION: tuple[RecordKind, ...] = (
     RecordKind("sessions", _("Expired login sessions"), "ip_address",
                Retention(timedelta(0), _("Until the session expires.")), "delete",
@@ -202,6 +215,9 @@ RETENTION: tuple[RecordKind, ...] = (
     RecordKind("consent_events", _("Consent events after the proof period"), "direct_marketing",
                catalogue.BY_KEY["direct_marketing"].retention, "delete", _consent_expired,
                _consent_delete),
+    RecordKind("survey_responses", _("Survey answers and prize-draw entries"), "survey_answers",
+               catalogue.BY_KEY["survey_answers"].retention, "delete", _responses_expired,
+               _responses_delete),
 )  # fmt: skip
 BY_KEY: dict[str, RecordKind] = {kind.key: kind for kind in RETENTION}
 
