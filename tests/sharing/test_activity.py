@@ -14,6 +14,7 @@ from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.register.models import Subject
 from kliento.sharing import services as sharing
+from kliento.sharing.pseudonyms import customer_id
 from tests.conftest import MerchantWorld
 from tests.sharing.conftest import api_checkin, api_get
 
@@ -33,7 +34,8 @@ def history(
     api_checkin(client, merchant_b, number)
     sharing.grants_set(subject=subject, merchant=merchant_a.merchant,
                        items=["first_name", "shoe_size"], actor=me)  # fmt: skip
-    api_get(client, merchant_a, f"/api/v1/merchant/customers/{subject.public_id}")
+    shown = customer_id(merchant=merchant_a.merchant, subject=subject)
+    api_get(client, merchant_a, f"/api/v1/merchant/customers/{shown}")
     sharing.grants_set(subject=subject, merchant=merchant_a.merchant, items=["first_name"],
                        actor=me)  # fmt: skip
     client.force_login(merchant_a.owner)

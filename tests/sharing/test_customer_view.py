@@ -18,6 +18,7 @@ from kliento.register import catalogue, values
 from kliento.register import services as register
 from kliento.register.models import Subject
 from kliento.sharing import services as sharing
+from kliento.sharing.pseudonyms import customer_id
 from tests.conftest import MerchantWorld, make_user
 from tests.sharing.conftest import SAMPLE_VALUES, api_checkin, api_get
 
@@ -35,8 +36,13 @@ def grant(world: MerchantWorld, subject: Subject, user: User, items: list[str]) 
     )  # fmt: skip
 
 
+def cid(world: MerchantWorld, subject: Subject) -> str:
+    """The person's id at ``world``'s merchant, as the merchant is shown it."""
+    return str(customer_id(merchant=world.merchant, subject=subject))
+
+
 def page_url(world: MerchantWorld, subject: Subject) -> str:
-    return f"/merchant/{world.merchant.public_id}/customers/{subject.public_id}/"
+    return f"/merchant/{world.merchant.public_id}/customers/{cid(world, subject)}/"
 
 
 def shown_on_page(item_key: str) -> str:
@@ -59,7 +65,7 @@ def test_a_merchant_sees_an_item_only_while_granted_everywhere(
     item = catalogue.BY_KEY[item_key]
     expected = SAMPLE_VALUES[item_key]
     expected_api = {item_key: [expected] if item.multiple else expected}
-    api_path = f"/api/v1/merchant/customers/{subject.public_id}"
+    api_path = f"/api/v1/merchant/customers/{cid(merchant_a, subject)}"
 
     # given nothing shared: a visit makes them a customer, and nothing shows anywhere
     assert api_checkin(client, merchant_a, number)["customer"] == {}
@@ -95,14 +101,16 @@ def test_another_merchants_customer_is_a_404_on_the_page_and_the_api(
     grant(merchant_a, subject, cardholder, ["first_name"])
 
     assert (
-        api_get(client, merchant_b, f"/api/v1/merchant/customers/{subject.public_id}").status_code
+        api_get(
+            client, merchant_b, f"/api/v1/merchant/customers/{cid(merchant_a, subject)}"
+        ).status_code
         == 404
     )
     assert api_get(client, merchant_b, "/api/v1/merchant/customers").json()["count"] == 0
     client.force_login(merchant_b.owner)
     assert (
         client.get(
-            f"/merchant/{merchant_b.merchant.public_id}/customers/{subject.public_id}/"
+            f"/merchant/{merchant_b.merchant.public_id}/customers/{cid(merchant_a, subject)}/"
         ).status_code
         == 404
     )
@@ -117,7 +125,7 @@ def test_leaving_withdraws_at_the_next_call_and_a_correction_is_never_stale(
     me = Actor.person(cardholder)
     api_checkin(client, merchant_a, number)
     grant(merchant_a, subject, cardholder, ["first_name", "phone"])
-    path = f"/api/v1/merchant/customers/{subject.public_id}"
+    path = f"/api/v1/merchant/customers/{cid(merchant_a, subject)}"
     client.force_login(merchant_a.owner)
     assert "Anneli" in client.get(page_url(merchant_a, subject)).content.decode()
 
@@ -148,7 +156,7 @@ def test_search_is_exact_by_card_number_or_a_shared_email_only(
         )  # fmt: skip
         return [row["id"] for row in response.json()["results"]]
 
-    me = [str(subject.public_id)]
+    me = [cid(merchant_a, subject)]
     assert found(number) == me
     assert found(number[:-1]) == []  # no partial card numbers
     assert found("anneli@example.fi") == []  # not shared yet: no probing
@@ -160,7 +168,7 @@ def test_search_is_exact_by_card_number_or_a_shared_email_only(
     body = client.get(
         f"/merchant/{merchant_a.merchant.public_id}/customers/", {"q": "anneli@example.fi"}
     ).content.decode()
-    assert str(subject.public_id)[:8] in body
+    assert cid(merchant_a, subject)[:8] in body
 
 
 def test_every_read_by_staff_or_a_terminal_is_recorded_with_premises_and_items(
@@ -181,7 +189,7 @@ def test_every_read_by_staff_or_a_terminal_is_recorded_with_premises_and_items(
     assert entry.context["merchant"] == str(merchant_a.merchant.public_id)
     assert entry.context["premises"] == str(merchant_a.premises.public_id)
 
-    api_get(client, merchant_a, f"/api/v1/merchant/customers/{subject.public_id}")
+    api_get(client, merchant_a, f"/api/v1/merchant/customers/{cid(merchant_a, subject)}")
     latest = reads.order_by("-seq").first()
     assert latest is not None
     assert latest.actor_kind == "terminal"
@@ -209,12 +217,13 @@ def test_the_csv_export_holds_only_granted_items_and_is_recorded_per_person(
     content = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     rows = list(csv.DictReader(io.StringIO(content)))
     by_id = {row["customer"]: row for row in rows}
-    assert by_id[str(subject.public_id)]["first_name"] == "Anneli"
-    assert by_id[str(subject.public_id)]["email"] == "anneli@example.fi"
-    assert by_id[str(subject.public_id)]["last_name"] == ""
-    assert by_id[str(other.public_id)]["first_name"] == ""
+    assert by_id[cid(merchant_a, subject)]["first_name"] == "Anneli"
+    assert by_id[cid(merchant_a, subject)]["email"] == "anneli@example.fi"
+    assert by_id[cid(merchant_a, subject)]["last_name"] == ""
+    assert by_id[cid(merchant_a, other)]["first_name"] == ""
     disclosures = AuditEntry.objects.filter(action="disclosure.merchant_export")
-    assert sorted(str(e.subject_id) for e in disclosures) == sorted(by_id)
+    assert sorted(cid(merchant_a, Subject.objects.get(public_id=e.subject_id))
+                  for e in disclosures) == sorted(by_id)  # fmt: skip
     mine = disclosures.get(subject_id=subject.public_id)
     assert mine.items == ["email", "first_name"]
     assert mine.context["merchant"] == str(merchant_a.merchant.public_id)

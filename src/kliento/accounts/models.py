@@ -82,6 +82,7 @@ class ApiToken(models.Model):
     class Kind(models.TextChoices):
         PERSONAL = "personal", _("Personal access token")
         TERMINAL = "terminal", _("Terminal token")
+        INTEGRATION = "integration", _("Integration token")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)

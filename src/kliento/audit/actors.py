@@ -77,6 +77,23 @@ class Actor:
         )
 
     @classmethod
+    def integration(
+        cls,
+        integration_id: str,
+        *,
+        merchant_id: str,
+        name: str,
+        request: HttpRequest | None = None,
+    ) -> Actor:
+        """A merchant's integration (read-only API client bound to the merchant, not to a
+        premises). Recorded as a machine client of the merchant in the role "integration"."""
+        context = {"merchant": merchant_id, "premises": None, "integration": name}
+        return cls(
+            ActorKind.TERMINAL, integration_id, "integration", "api", _client_ip(request), None,
+            context,
+        )  # fmt: skip
+
+    @classmethod
     def system(cls, name: str) -> Actor:
         """The service itself: a command, a scheduled task, a migration."""
         return cls(ActorKind.SYSTEM, name, "", "system")

@@ -32,4 +32,5 @@ urlpatterns = [
     path(M + "visits/<uuid:visit_id>/", views_checkin.visit_detail, name="visit"),
     path(M + "visits/<uuid:visit_id>/reverse/", views_checkin.visit_reverse, name="visit_reverse"),
     path(M + "customers/", include("kliento.sharing.urls_merchant")),
+    path(M + "integrations/", include("kliento.sharing.urls_integrations")),
 ]

@@ -307,6 +307,8 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "merchants.Invitation.email": "staff_invitation_email",
     "sharing.Grant.subject": "sharing",
     "sharing.Relationship.subject": "sharing",
+    "sharing.MerchantCustomer.subject": "sharing",
+    "sharing.MerchantCustomer.pseudonym": "sharing",  # the person's id at one merchant
     # A response to a prize draw is a draw entry (prize_draw_entries): same model.
     "surveys.Response.subject": "survey_answers",
     "surveys.Response.ciphertext": "survey_answers",
@@ -401,6 +403,10 @@ NOT_PERSONAL: dict[str, set[str]] = {
     },
     "sharing.Grant": {"id", "merchant", "item", "granted_at", "confirmed_special_at"},
     "sharing.Relationship": {"id", "merchant", "joined_at"},
+    "sharing.MerchantCustomer": {"id", "merchant"},
+    "sharing.Integration": {
+        "id", "public_id", "merchant", "name", "token", "created_at", "revoked_at",
+    },
     # Surveys and draws as the marketing role writes them; tallies are counts only.
     "surveys.Survey": {
         "id", "public_id", "kind", "title_fi", "title_sv", "title_en", "intro_fi", "intro_sv",

@@ -239,6 +239,8 @@ def _names(events: list[Event]) -> list[Event]:
 
 def _who(event: Event) -> str:
     kind = event.params.get("actor_kind")
+    if kind == ActorKind.TERMINAL and event.params.get("actor_role") == "integration":
+        return _("An integration of %(merchant)s") % {"merchant": event.merchant}
     if kind == ActorKind.TERMINAL:
         if event.premises:
             return _("Terminal at %(premises)s, %(merchant)s") % {

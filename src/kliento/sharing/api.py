@@ -1,5 +1,6 @@
-"""The merchant's customers for integrations: terminal tokens, scoped to the terminal's
-merchant; another merchant's customer is a 404 like an unknown one."""
+"""The merchant's customers for integrations: a terminal or integration token, scoped to
+its merchant; another merchant's customer is a 404 like an unknown one. Customers are
+named by their id at this merchant (sharing/pseudonyms.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from kliento.audit.actors import Actor
-from kliento.merchants.api_auth import terminal_auth
-from kliento.merchants.models import Terminal
+from kliento.merchants.api_auth import MerchantClient, merchant_read_auth
 from kliento.register.models import Subject
 from kliento.sharing import selectors
 from kliento.sharing.schemas import CustomerDetailOut, CustomerPageOut
 
-router = Router(tags=["customers"], auth=terminal_auth)
+router = Router(tags=["customers"], auth=merchant_read_auth)
 API_PURPOSE = "customer API"
 
 
@@ -33,7 +32,7 @@ class CustomerQuery(Schema):
 
 def _summary(subject: Subject) -> dict[str, Any]:
     return {
-        "id": subject.public_id,
+        "id": subject.customer_id,  # type: ignore[attr-defined]
         "visits": subject.visit_count,  # type: ignore[attr-defined]
         "last_visit": subject.last_visit,  # type: ignore[attr-defined]
         "member_since": subject.member_since,  # type: ignore[attr-defined]
@@ -45,9 +44,12 @@ def _summary(subject: Subject) -> dict[str, Any]:
     "/merchant/customers", response=CustomerPageOut, summary="List the merchant's customers"
 )
 def customer_list(request: HttpRequest, params: Query[CustomerQuery]) -> dict[str, Any]:
-    terminal: Terminal = request.auth  # type: ignore[attr-defined]
-    found = selectors.customers_search(merchant=terminal.premises.merchant, query=params.search)
-    rows = list(found[params.offset : params.offset + params.limit])
+    client: MerchantClient = request.auth  # type: ignore[attr-defined]
+    merchant = client.merchant
+    found = selectors.customers_search(merchant=merchant, query=params.search)
+    rows = selectors.customers_shown(
+        merchant=merchant, rows=list(found[params.offset : params.offset + params.limit])
+    )
     return {
         "count": found.count(),
         "limit": params.limit,
@@ -62,13 +64,10 @@ def customer_list(request: HttpRequest, params: Query[CustomerQuery]) -> dict[st
     summary="One customer: visits, loyalty and the items they share now",
 )
 def customer_detail(request: HttpRequest, customer_id: UUID) -> dict[str, Any]:
-    terminal: Terminal = request.auth  # type: ignore[attr-defined]
-    merchant = terminal.premises.merchant
+    client: MerchantClient = request.auth  # type: ignore[attr-defined]
+    merchant = client.merchant
     subject = selectors.customer_of(merchant=merchant, customer_id=customer_id)
-    actor = Actor.terminal(
-        str(terminal.public_id), merchant_id=str(merchant.public_id),
-        premises_id=str(terminal.premises.public_id), request=request,
-    )  # fmt: skip
+    actor = client.actor(request)
     with transaction.atomic():
         view = selectors.customer_view(
             merchant=merchant, subject=subject, actor=actor, purpose=API_PURPOSE

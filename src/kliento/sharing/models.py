@@ -7,6 +7,7 @@ ever served from a cache.
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.db import models
@@ -53,3 +54,46 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} to {self.merchant_id}"
+
+
+class MerchantCustomer(models.Model):
+    """A person's pseudonymous id at one merchant (docs/decisions/0015).
+
+    The id is derived (HMAC of the merchant's and the person's ids under a key of its
+    own), so it is the same every time it is shown and says nothing across merchants.
+    The row exists only to resolve an id back to the person; it is written the first
+    time the merchant is shown that customer, and deleted when the person cancels.
+    """
+
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, related_name="merchant_pseudonyms"
+    )
+    pseudonym = models.UUIDField(unique=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["merchant", "subject"], name="sharing_one_pseudonym")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pseudonym)
+
+
+class Integration(models.Model):
+    """A merchant's integration (a CRM, a report): a bearer token bound to the merchant,
+    not to a premises, that may read the merchant's customers and visits but not check in."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    merchant = models.ForeignKey(
+        "merchants.Merchant", on_delete=models.CASCADE, related_name="integrations"
+    )
+    name = models.CharField(max_length=80)
+    token = models.OneToOneField(
+        "accounts.ApiToken", on_delete=models.PROTECT, related_name="integration"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

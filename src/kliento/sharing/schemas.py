@@ -9,7 +9,10 @@ from pydantic import Field
 
 
 class CustomerOut(Schema):
-    id: UUID = Field(description="The customer's id at Kliento.")
+    id: UUID = Field(
+        description="The customer's id at your business: stable, and different at every "
+        "merchant, so it cannot be matched with another business's customers."
+    )
     visits: int = Field(description="Visits at this merchant's premises.")
     last_visit: datetime | None
     member_since: datetime | None = Field(description="When the person joined, if they did.")

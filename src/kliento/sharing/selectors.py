@@ -26,7 +26,8 @@ from kliento.merchants.models import Merchant
 from kliento.register import catalogue, crypto, values
 from kliento.register import services as register
 from kliento.register.models import ProfileValue, Subject
-from kliento.sharing.models import Grant, Relationship
+from kliento.sharing import pseudonyms
+from kliento.sharing.models import Grant, MerchantCustomer, Relationship
 from kliento.visits import loyalty
 from kliento.visits.models import LoyaltyProgram, Reward, Visit
 
@@ -119,7 +120,9 @@ def joinable_merchant(*, merchant_id: UUID) -> Merchant:
 
 def customers_of(*, merchant: Merchant) -> QuerySet[Subject]:
     """People with a visit or a membership at ``merchant``, last visit first, annotated
-    with ``visit_count``, ``last_visit``, ``member_since`` and ``shared_count``.
+    with ``visit_count``, ``last_visit``, ``member_since``, ``shared_count`` and
+    ``stored_pseudonym`` (their id at this merchant, if shown before: pass the rows shown
+    through :func:`pseudonyms.pseudonyms_assign` for ``customer_id``).
 
     Correlated subqueries keep it to one query per page whatever the history.
     """
@@ -140,6 +143,11 @@ def customers_of(*, merchant: Merchant) -> QuerySet[Subject]:
             last_visit=Subquery(visits.order_by("-at").values("at")[:1]),
             member_since=Subquery(relationship.values("joined_at")[:1]),
             shared_count=Coalesce(Subquery(grant_count), 0),
+            stored_pseudonym=Subquery(
+                MerchantCustomer.objects.filter(merchant=merchant, subject=OuterRef("pk")).values(
+                    "pseudonym"
+                )[:1]
+            ),
         )
         .order_by(Coalesce("last_visit", "member_since").desc(nulls_last=True), "-pk")
     )
@@ -179,11 +187,24 @@ def customers_search(*, merchant: Merchant, query: str) -> QuerySet[Subject]:
 
 
 def customer_of(*, merchant: Merchant, customer_id: UUID) -> Subject:
-    """One customer of ``merchant`` by id, or 404 (another merchant's customer too)."""
-    subject = customers_of(merchant=merchant).filter(public_id=customer_id).first()
+    """One customer of ``merchant`` by their id at ``merchant``, with ``customer_id`` set,
+    or 404 (an id from another merchant too: it names nobody here)."""
+    subject_id = pseudonyms.subject_id_of(merchant=merchant, customer_id=customer_id)
+    subject = (
+        customers_of(merchant=merchant).filter(pk=subject_id).first()
+        if subject_id is not None
+        else None
+    )
     if subject is None:
         raise Http404
+    pseudonyms.pseudonyms_assign(merchant=merchant, subjects=[subject])
     return subject
+
+
+def customers_shown(*, merchant: Merchant, rows: list[Subject]) -> list[Subject]:
+    """``rows`` about to be shown to ``merchant``, each with its ``customer_id``."""
+    pseudonyms.pseudonyms_assign(merchant=merchant, subjects=rows)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,9 @@ def customers(request: HttpRequest, membership: Membership) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = selectors.customers_search(merchant=membership.merchant, query=query)
     page = Paginator(found, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.customers_shown(
+        merchant=membership.merchant, rows=list(page.object_list)
+    )
     return render(
         request,
         "sharing/merchant_customers.html",
@@ -138,6 +141,7 @@ def _export_rows(request: HttpRequest, membership: Membership) -> Iterator[str]:
     actor = _actor(request, membership)
     found = selectors.customers_of(merchant=membership.merchant)
     for subject in found.iterator(chunk_size=200):
+        selectors.customers_shown(merchant=membership.merchant, rows=[subject])
         shared = services.customer_disclose(
             subject=subject, merchant=membership.merchant, actor=actor
         )
@@ -151,7 +155,7 @@ def _export_rows(request: HttpRequest, membership: Membership) -> Iterator[str]:
             else:
                 cells.append(values.display(item, value))
         last = subject.last_visit.isoformat() if subject.last_visit else ""  # type: ignore[attr-defined]
-        yield writer.writerow([subject.public_id, subject.visit_count, last, *cells])  # type: ignore[attr-defined]
+        yield writer.writerow([subject.customer_id, subject.visit_count, last, *cells])  # type: ignore[attr-defined]
 
 
 @_member

@@ -14,7 +14,7 @@ from pydantic import Field
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants.api_auth import terminal_auth
+from kliento.merchants.api_auth import MerchantClient, merchant_read_auth, terminal_auth
 from kliento.merchants.models import Terminal
 from kliento.register.services import subject_of
 from kliento.visits import history, services
@@ -184,11 +184,12 @@ def my_visit(request: HttpRequest, visit_id: UUID) -> dict[str, Any]:
     "/merchant/visits",
     response=MerchantVisitPageOut,
     tags=["merchant visits"],
-    summary="The terminal's merchant's visits, newest first",
+    summary="The merchant's visits, newest first (terminal or integration token)",
+    auth=merchant_read_auth,
 )
 def merchant_visits(request: HttpRequest, params: Query[PageIn]) -> dict[str, Any]:
-    terminal: Terminal = request.auth  # type: ignore[attr-defined]
-    count, visits = _page(history.visits_of_merchant(merchant=terminal.premises.merchant), params)
+    client: MerchantClient = request.auth  # type: ignore[attr-defined]
+    count, visits = _page(history.visits_of_merchant(merchant=client.merchant), params)
     return {
         "count": count, "page": params.page, "page_size": params.page_size,
         "items": [merchant_visit_out(v) for v in visits],
@@ -200,8 +201,9 @@ def merchant_visits(request: HttpRequest, params: Query[PageIn]) -> dict[str, An
     response=MerchantVisitOut,
     tags=["merchant visits"],
     summary="One of the merchant's visits (another merchant's is a 404)",
+    auth=merchant_read_auth,
 )
 def merchant_visit(request: HttpRequest, visit_id: UUID) -> dict[str, Any]:
-    terminal: Terminal = request.auth  # type: ignore[attr-defined]
-    visit = history.visit_of_merchant(merchant=terminal.premises.merchant, visit_id=visit_id)
+    client: MerchantClient = request.auth  # type: ignore[attr-defined]
+    visit = history.visit_of_merchant(merchant=client.merchant, visit_id=visit_id)
     return merchant_visit_out(visit)

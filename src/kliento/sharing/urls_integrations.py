@@ -1,0 +1,14 @@
+"""The merchant's integrations, included by merchants/urls.py under <merchant id>/integrations/."""
+
+from django.urls import path
+
+from kliento.sharing import views_integrations
+
+urlpatterns = [
+    path("", views_integrations.integration_list, name="integrations"),
+    path(
+        "<uuid:integration_id>/revoke/",
+        views_integrations.integration_revoke,
+        name="integration_revoke",
+    ),
+]
