@@ -190,7 +190,7 @@ def _consent_delete(pks: list[Any]) -> int:
 
 
 def _responses_expired(now: datetime) -> QuerySet[models.Model]:
-    return responses_expired(timezone.localdate(now))  # type: ignore[return-value]
+    return responses_expired(timezone.localdate(now))
 
 
 def _responses_delete(pks: list[Any]) -> int:
