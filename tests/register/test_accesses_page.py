@@ -238,7 +238,7 @@ def test_every_action_reads_as_words_never_as_a_raw_key(
     cardholder_client: Client, anna: Subject
 ) -> None:
     from kliento.audit.services import audit_record
-    from kliento.register.views_accesses import action_label
+    from kliento.audit.labels import action_label
 
     with transaction.atomic():
         for action in ("dsr.fee_decided", "retention.visits", "brand.new_thing"):

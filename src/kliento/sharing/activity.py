@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kliento.audit.labels import action_label
 from kliento.audit.models import ActorKind, AuditEntry
 from kliento.merchants.models import Merchant, Premises
 from kliento.register import catalogue
@@ -298,7 +299,7 @@ def _describe(event: Event) -> tuple[str, str]:
         "card.issue": _("A Kliento card was issued to you"),
     }
     if event.action not in titles:
-        return _("Your data was handled (%(action)s)") % {"action": event.action}, who
+        return str(action_label(event.action)), who
     return titles[event.action] % {**m, "recipient": p.get("recipient", "")}, who
 
 
