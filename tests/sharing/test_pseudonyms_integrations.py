@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -237,3 +238,16 @@ def test_customer_id_helper_matches_what_the_list_shows(
         str(customer_id(merchant=merchant_a.merchant, subject=subject))
     ]
     assert isinstance(customer_id(merchant=merchant_a.merchant, subject=subject), UUID)
+
+
+def test_the_integration_list_pins_its_query_count(
+    client: Client, merchant_a: MerchantWorld, person: tuple[Subject, str],
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    _subject, number = person
+    api_checkin(client, merchant_a, number)
+    token = new_integration(merchant_a)
+    listed(client, token)  # the ids are recorded on first sight
+    # token, integration, page, count (last use is written at most once a minute)
+    with django_assert_num_queries(4):
+        assert len(listed(client, token)) == 1
