@@ -24,7 +24,6 @@ from kliento.disclosures.models import Recipient
 from kliento.disclosures.services import recipient_create
 from kliento.register.models import Subject
 from kliento.register.services import subject_of
-from tests.browser.conftest import browser, new_context  # noqa: F401 (fixtures for test_browser)
 
 
 @dataclass

@@ -28,5 +28,8 @@ def staff_role_grant(*, user: User, role: StaffRole, actor: User | None) -> User
     """Make ``user`` staff in ``role``. Staff pages still demand MFA before use."""
     user.is_staff = True
     user.save(update_fields=["is_staff", "updated_at"])
-    user.groups.add(Group.objects.get(name=role.value))
+    # Migration 0002 creates the role groups; a database flushed since (transactional
+    # tests) or a group deleted by hand must not make granting a role fail.
+    group, _created = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
     return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from playwright.sync_api import BrowserContext, expect
 
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
+from kliento.audit.models import ActorKind
 from kliento.disclosures import notice
 from kliento.disclosures.models import Recipient
 from tests.browser.conftest import PHONE, screenshot
@@ -21,6 +23,13 @@ from tests.conftest import make_user
 from tests.disclosures.conftest import make_recipient
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def admin() -> Actor:
+    """An administrator as the services see one (role groups are flushed between
+    transactional tests, so no login)."""
+    return Actor(ActorKind.STAFF, str(uuid.uuid4()), StaffRole.ADMINISTRATOR.value)
 
 
 @pytest.mark.parametrize(("locale", "size"), [("fi-FI", "desktop"), ("en-GB", "desktop"),
