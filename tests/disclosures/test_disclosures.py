@@ -243,8 +243,9 @@ def test_person_page_query_count_does_not_grow(
     disclosure_record(subject=person, recipient=issuer, items=["first_name"],
                       legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
     client.get(url)
-    # session, user, MFA, roles, subject, savepoint, audit head and entry, rows, release
-    with django_assert_num_queries(13) as one:
+    # session, user, MFA, roles, subject, savepoint, audit head, entry and its network
+    # row (the IP, ADR 0016), rows, release
+    with django_assert_num_queries(14) as one:
         client.get(url)
     disclosure_record(subject=person, recipient=issuer, items=["last_name", "email"],
                       legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
@@ -268,3 +269,30 @@ def test_erasure_notice_costs_the_same_whatever_the_history(
     disclose(20)
     with transaction.atomic(), django_assert_num_queries(len(short.captured_queries)):
         assert outbox_notify_erasure(subject=person, actor=SYSTEM) == 1
+
+
+def test_correcting_or_deleting_a_disclosed_item_tells_its_recipient(
+    person: Subject, cardholder: User, issuer: Recipient
+) -> None:
+    from kliento.register import services as register
+    from kliento.register.models import ProfileValue
+
+    me = Actor.person(cardholder)
+    register.profile_value_set(subject=person, item_key="first_name", value="Anna", actor=me)
+    disclosure_record(subject=person, recipient=issuer, items=["first_name"],
+                      legal_basis="contract", purpose="service", actor=SYSTEM)  # fmt: skip
+    OutboxMessage.objects.all().delete()
+    value_id = ProfileValue.objects.get(subject=person, item="first_name").public_id
+
+    # When the person corrects the value, and then deletes it
+    register.profile_value_update(subject=person, value_id=value_id, value="Anni", actor=me)
+    register.profile_value_delete(subject=person, value_id=value_id, actor=me)
+    # and changes an item the recipient never received
+    register.profile_value_set(subject=person, item_key="title", value="Chef", actor=me)
+
+    # Then the card issuer was told twice about first_name and nothing else
+    messages = OutboxMessage.objects.order_by("pk")
+    assert [(m.recipient, m.event, m.payload["items"]) for m in messages] == [
+        (issuer, "correction", ["first_name"]),
+        (issuer, "correction", ["first_name"]),
+    ]

@@ -22,6 +22,7 @@ from kliento.accounts.models import User
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.disclosures.services import outbox_notify_correction
 from kliento.register import catalogue, crypto, values
 from kliento.register.catalogue import Item
 from kliento.register.models import DataKey, ProfileValue, Subject
@@ -186,6 +187,7 @@ def profile_value_update(*, subject: Subject, value_id: UUID, value: Any, actor:
     audit_record(
         actor=actor, action="profile.update", subject_id=subject.public_id, items=[item.key]
     )
+    outbox_notify_correction(subject=subject, items=[item.key], actor=actor)
     return Value(row.public_id, item.key, normalised, row.is_primary)
 
 
@@ -218,6 +220,7 @@ def profile_value_delete(*, subject: Subject, value_id: UUID, actor: Actor) -> N
     audit_record(
         actor=actor, action="profile.delete", subject_id=subject.public_id, items=[item_key]
     )
+    outbox_notify_correction(subject=subject, items=[item_key], actor=actor)
 
 
 @transaction.atomic
@@ -230,6 +233,7 @@ def profile_item_clear(*, subject: Subject, item_key: str, actor: Actor) -> int:
         audit_record(
             actor=actor, action="profile.delete", subject_id=subject.public_id, items=[item.key]
         )
+        outbox_notify_correction(subject=subject, items=[item.key], actor=actor)
     return deleted
 
 
