@@ -22,6 +22,7 @@ from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import card_lookup
 from kliento.common.errors import DomainError
+from kliento.dsr.selectors import is_restricted
 from kliento.merchants.models import Merchant
 from kliento.register import catalogue, crypto, values
 from kliento.register import services as register
@@ -256,6 +257,8 @@ def customer_view(
             status=Reward.Status.AVAILABLE, expires_at__gt=timezone.now(),
         ).select_related("program").order_by("expires_at")
     )  # fmt: skip
+    if is_restricted(subject):  # GDPR art. 18: stored, but nobody reads it meanwhile
+        return CustomerView(subject, visits, states, rewards, {}, [])
     granted = granted_items(subject=subject, merchant=merchant)
     shared = shared_profile(subject=subject, merchant=merchant, actor=actor, purpose=purpose)
     return CustomerView(subject, visits, states, rewards, shared, granted)
