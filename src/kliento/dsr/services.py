@@ -36,6 +36,7 @@ from kliento.dsr.models import (
     RequestKind,
     RequestStatus,
 )
+from kliento.privacy.services import account_cancel
 from kliento.register.models import Subject
 
 HANDLER_ROLES = frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER})
@@ -45,6 +46,8 @@ MAX_EXTENSION_MONTHS = 2
 # Every consent purpose that is direct marketing: an objection withdraws them all.
 MARKETING_PURPOSES = ("email_marketing", "sms_marketing", "postal_marketing", "partner_marketing")
 MAX_FEE_CENTS = 100_00
+# Completing one of these on the person's verified request ends their customership.
+ERASING_KINDS = frozenset({RequestKind.ERASURE, RequestKind.CANCELLATION})
 
 
 def _require_role(actor: Actor, roles: frozenset[StaffRole]) -> None:
@@ -322,6 +325,9 @@ def request_close(
                 "outcome": outcome,
             },
         )
+    if status == RequestStatus.COMPLETED and request.kind in ERASING_KINDS:
+        # The answer is queued to the login address first; cancelling deletes it.
+        account_cancel(subject=request.subject, actor=actor)
     return request
 
 
