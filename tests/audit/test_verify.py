@@ -44,10 +44,14 @@ def _tamper(sql: str, params: list[Any]) -> None:
     the append-only trigger off, as a database owner could; the test rolls it back)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # check the foreign key from audit_auditnetwork now, not at commit: pending
+            # checks would keep the trigger from being switched back on
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE audit_auditentry DISABLE TRIGGER {TRIGGER}")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE audit_auditentry ENABLE TRIGGER {TRIGGER}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def test_a_clean_chain_verifies_with_progress(chain: list[int]) -> None:

@@ -363,7 +363,8 @@ def test_the_detail_page_shows_history(
 ) -> None:
     request = make_request(service_actor, verified=True)
     client, _user = staff_client(staff_user, StaffRole.PRIVACY_OFFICER)
-    with django_assert_num_queries(16):
+    # 16, plus the audit entry's network row (the staff member's IP, ADR 0016)
+    with django_assert_num_queries(17):
         response = client.get(reverse("dsr_staff:detail", args=[request.public_id]))
     body = response.content.decode()
     assert response.status_code == 200

@@ -22,6 +22,13 @@ class AuditEntry(models.Model):
     ``subject_id`` is the subject's pseudonymous public id (no foreign key, so the entry
     outlives an erasure without naming anyone). ``hash`` covers every other column and
     the previous entry's hash; ``kliento audit verify`` recomputes the chain.
+
+    "From where" is not in the entry itself: the IP address lives in
+    :class:`AuditNetwork`, which the retention run deletes after its period; the entry
+    holds only ``network_commitment``, ``sha256(salt || ip)`` in hex, which names nobody
+    once the salt and the address are gone (docs/decisions/0016-audit-ip-retention.md).
+    Entries of ``content_version`` 1, written before that change, hashed the raw address
+    kept in ``legacy_ip_address``.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -35,7 +42,9 @@ class AuditEntry(models.Model):
     purpose = models.CharField(max_length=200, blank=True)
     ticket = models.CharField(max_length=64, blank=True)
     via = models.CharField(max_length=16, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    legacy_ip_address = models.GenericIPAddressField(null=True, blank=True)
+    network_commitment = models.CharField(max_length=64, blank=True)
+    content_version = models.PositiveSmallIntegerField(default=2)
     context = models.JSONField(default=dict)
     prev_hash = models.BinaryField(max_length=32)
     hash = models.BinaryField(max_length=32)
@@ -46,6 +55,36 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.actor_kind}:{self.action}"
+
+    @property
+    def client_ip(self) -> str | None:
+        """The IP address the act came from, while it is kept (read it on a queryset with
+        ``select_related("network")`` to avoid a query per entry)."""
+        try:
+            network = self.network
+        except AuditNetwork.DoesNotExist:
+            return self.legacy_ip_address
+        return network.ip_address
+
+
+class AuditNetwork(models.Model):
+    """The IP address of one audit entry, outside the hashed content so it can be deleted
+    after its period (``kliento retention run``, kind ``audit_ip_addresses``). The entry's
+    ``network_commitment`` is ``sha256(salt || ip)``; ``kliento audit verify`` checks it
+    for every row still here."""
+
+    entry = models.OneToOneField(
+        AuditEntry, on_delete=models.PROTECT, primary_key=True, related_name="network"
+    )
+    ip_address = models.GenericIPAddressField()
+    salt = models.BinaryField(max_length=16)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"network of #{self.entry_id}"
 
 
 class ChainHead(models.Model):

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from kliento.audit.models import ActorKind, AuditEntry
-from kliento.audit.services import GENESIS, entry_digest
+from kliento.audit.models import ActorKind, AuditEntry, AuditNetwork
+from kliento.audit.services import GENESIS, entry_digest, network_commitment
 from kliento.register.models import Subject
 
 
@@ -19,12 +19,17 @@ def accesses_by_others(*, subject: Subject) -> QuerySet[AuditEntry]:
     own = Q(actor_kind=ActorKind.PERSON)
     if subject.user is not None:
         own &= Q(actor_id=str(subject.user.public_id))
-    return AuditEntry.objects.filter(subject_id=subject.public_id).exclude(own).order_by("-seq")
+    return (
+        AuditEntry.objects.filter(subject_id=subject.public_id)
+        .exclude(own)
+        .select_related("network")
+        .order_by("-seq")
+    )
 
 
 def audit_log() -> QuerySet[AuditEntry]:
     """The whole log, newest first (for the auditor's and the privacy officer's pages)."""
-    return AuditEntry.objects.order_by("-seq")
+    return AuditEntry.objects.select_related("network").order_by("-seq")
 
 
 def entries_filtered(
@@ -58,13 +63,33 @@ class ChainBreak:
     reason: str
 
 
+NETWORK_MISMATCH = "the IP address kept for it does not match its commitment"
+
+
+def network_matches(entry: AuditEntry) -> bool:
+    """An entry's ``AuditNetwork`` row, if still kept, is the one its hash committed to
+    (a row deleted by retention leaves nothing to check)."""
+    try:
+        network = entry.network
+    except AuditNetwork.DoesNotExist:
+        return True
+    if entry.content_version == 1 or not entry.network_commitment:
+        return False
+    return network_commitment(bytes(network.salt), network.ip_address) == (entry.network_commitment)
+
+
 def verify_chain(*, batch_size: int = 5000) -> Iterator[tuple[int, ChainBreak | None]]:
-    """Walk the whole chain in order. Yields (entries checked, first break or None)."""
+    """Walk the whole chain in order. Yields (entries checked, first break or None).
+    Also checks each kept IP address against the commitment in its entry."""
     previous = GENESIS
     checked = 0
     last_seq = 0
     while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        batch = list(
+            AuditEntry.objects.filter(seq__gt=last_seq)
+            .select_related("network")
+            .order_by("seq")[:batch_size]
+        )
         if not batch:
             return
         for entry in batch:
@@ -73,6 +98,9 @@ def verify_chain(*, batch_size: int = 5000) -> Iterator[tuple[int, ChainBreak | 
                 return
             if entry_digest(entry) != bytes(entry.hash):
                 yield checked, ChainBreak(entry.seq, "content does not match its hash")
+                return
+            if not network_matches(entry):
+                yield checked, ChainBreak(entry.seq, NETWORK_MISMATCH)
                 return
             previous = bytes(entry.hash)
             checked += 1

@@ -5,6 +5,8 @@ and stops at the first one whose links or content do not verify) and adds:
 
 * what differs at the broken entry: the stored against the recomputed hash, or the
   stored previous hash against the hash of the entry before it;
+* the IP addresses still kept (``AuditNetwork``): each must hash, with its salt, to the
+  commitment in its entry's hashed content, so a changed address is caught;
 * the tail: the chain head (the newest entry's seq and hash, updated with every append)
   must name an entry that exists and has that hash, so deleting the newest entries is
   caught too, not only changes in the middle.
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kliento.audit.models import AuditEntry, ChainHead
-from kliento.audit.selectors import ChainBreak, verify_chain
+from kliento.audit.selectors import NETWORK_MISMATCH, ChainBreak, verify_chain
 from kliento.audit.services import GENESIS, entry_digest
 
 
@@ -40,6 +42,13 @@ def _short(digest: bytes) -> str:
 
 def _describe(broken: ChainBreak) -> str:
     entry = AuditEntry.objects.get(seq=broken.seq)
+    if broken.reason == NETWORK_MISMATCH:
+        return (
+            f"sha256(salt || ip) of its audit_auditnetwork row is not the commitment "
+            f"{entry.network_commitment[:16] or '(none)'}… in entry #{entry.seq} "
+            f"(action {entry.action!r}): the IP address or its salt was changed or added "
+            "after the entry was written"
+        )
     before = AuditEntry.objects.filter(seq__lt=broken.seq).order_by("-seq").first()
     expected_prev = GENESIS if before is None else bytes(before.hash)
     if bytes(entry.prev_hash) != expected_prev:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from kliento.audit.actors import Actor
+from kliento.audit.models import AuditNetwork
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card
 from kliento.consent.models import ConsentEvent
@@ -72,6 +73,20 @@ def _sessions_expired(now: datetime) -> QuerySet[models.Model]:
 
 def _sessions_delete(pks: list[Any]) -> int:
     return Session.objects.filter(pk__in=pks).delete()[0]
+
+
+# --- technical data: IP addresses in the audit log -------------------------------------
+
+
+def _audit_ips_expired(now: datetime) -> QuerySet[models.Model]:
+    # The entry keeps only sha256(salt || ip); without this row it names no address.
+    period = catalogue.BY_KEY["ip_address"].retention.period
+    assert period is not None  # noqa: S101
+    return AuditNetwork.objects.filter(recorded_at__lt=now - period)
+
+
+def _audit_ips_delete(pks: list[Any]) -> int:
+    return AuditNetwork.objects.filter(pk__in=pks).delete()[0]
 
 
 # --- technical data: finished tasks (queued e-mails hold the address and the text) -----
@@ -201,6 +216,9 @@ RETENTION: tuple[RecordKind, ...] = (
     RecordKind("sessions", _("Expired login sessions"), "ip_address",
                Retention(timedelta(0), _("Until the session expires.")), "delete",
                _sessions_expired, _sessions_delete),
+    RecordKind("audit_ip_addresses", _("IP addresses in the audit log"), "ip_address",
+               catalogue.BY_KEY["ip_address"].retention, "delete", _audit_ips_expired,
+               _audit_ips_delete),
     RecordKind("finished_tasks", _("Finished background tasks, such as sent e-mails"),
                "login_email", catalogue.TECHNICAL_RETENTION, "delete", _tasks_expired,
                _tasks_delete),

@@ -293,7 +293,8 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "accounts.User.password": "password",
     "register.ProfileValue.ciphertext": "*",  # any profile item, encrypted
     "register.ProfileValue.lookup": "*",  # blind index of a lookup item
-    "audit.AuditEntry.ip_address": "ip_address",
+    "audit.AuditEntry.legacy_ip_address": "ip_address",  # entries written before 0016
+    "audit.AuditNetwork.ip_address": "ip_address",
     "account.EmailAddress.email": "login_email",
     "mfa.Authenticator.data": "mfa_secrets",  # sealed under a key-encryption key
     "consent.ConsentEvent.subject": "direct_marketing",
@@ -353,8 +354,10 @@ NOT_PERSONAL: dict[str, set[str]] = {
     },
     "audit.AuditEntry": {
         "seq", "at", "actor_kind", "actor_id", "actor_role", "action", "subject_id", "items",
-        "purpose", "ticket", "via", "context", "prev_hash", "hash",
+        "purpose", "ticket", "via", "context", "prev_hash", "hash", "network_commitment",
+        "content_version",
     },
+    "audit.AuditNetwork": {"entry", "salt", "recorded_at"},
     "audit.ChainHead": {"id", "seq", "hash"},
     "account.EmailAddress": {"id", "user", "verified", "primary"},
     "account.EmailConfirmation": {"id", "email_address", "created", "sent", "key"},
