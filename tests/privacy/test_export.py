@@ -89,6 +89,8 @@ def test_cards_visits_loyalty_and_accesses(client: Client, person: Person) -> No
     assert found["account"]["rows"][1]["login_email"] == LOGIN_EMAIL
     purposes = {row["purpose"] for row in found["accesses_by_others"]["rows"]}
     assert "Customer called about a lost card" in purposes
+    accesses = found["accesses_by_others"]["rows"]
+    assert all(row["what"] and row["what"] != row["action"] for row in accesses)
     assert {row["purpose"] for row in found["consents"]["rows"]} == {
         "health_data",
         "email_marketing",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kliento.accounts.models import ApiToken, User
 from kliento.audit.actors import Actor
+from kliento.audit.labels import action_label
 from kliento.audit.selectors import accesses_by_others
 from kliento.cards.models import Card
 from kliento.cards.services import card_identifier, card_masked
@@ -442,6 +443,7 @@ def _accesses(subject: Subject) -> Iterator[dict[str, Any]]:
             "actor_kind": row[2],
             "actor_role": row[3],
             "action": row[4],
+            "what": str(action_label(row[4])),
             "items": row[5],
             "purpose": row[6],
             "ticket": row[7],
