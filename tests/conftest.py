@@ -19,6 +19,13 @@ def _english_unless_asked(settings) -> None:  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_queue_in_the_database(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tasks wait in the database for a worker, as in production, whatever backend the
+    local instance file chose (`make run` uses the immediate one: it starts no worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> None:
     """Argon2 is deliberately slow (tests/accounts/test_hashing.py pins it for production);

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.audit.actors import Actor
+from kliento.audit.models import AuditEntry
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.consent.selectors import has_consent
@@ -111,13 +112,16 @@ class DrawCheck:
     hash_matches: bool
     entrants_match: bool
     winners_match: bool
+    # The seed, entrant hash and winners are those the hash-chained audit log recorded at
+    # the draw: a changed seed is caught even when it happens to pick the same winners.
+    log_matches: bool
     # Recorded entrants whose entry has since been deleted (retention, withdrawn consent,
     # a closed account): they cannot be recomputed, but the recorded list still counts.
     entries_deleted: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.hash_matches and self.entrants_match and self.winners_match
+        return self.hash_matches and self.entrants_match and self.winners_match and self.log_matches
 
 
 def draw_reproduce(*, draw: Draw) -> DrawCheck:
@@ -132,10 +136,17 @@ def draw_reproduce(*, draw: Draw) -> DrawCheck:
     still_entered = [entrant for entrant in recorded if entrant in present]
     recomputed = eligible_entrants(survey=draw.survey, at=draw.drawn_at)
     winners = pick_winners(seed=draw.seed, entrants=recorded, count=draw.survey.winners_count)
+    logged = (
+        AuditEntry.objects.filter(action="survey.draw", context__survey=str(draw.survey.public_id))
+        .values_list("context", flat=True)
+        .first()
+    ) or {}
     return DrawCheck(
         hash_matches=entrants_digest(recorded) == draw.entrants_hash,
         entrants_match=recomputed == still_entered,
         winners_match=winners == list(draw.winners),
+        log_matches=(logged.get("seed"), logged.get("entrants_hash"), logged.get("winners"))
+        == (draw.seed, draw.entrants_hash, list(draw.winners)),
         entries_deleted=len(recorded) - len(still_entered),
     )
 

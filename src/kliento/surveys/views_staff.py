@@ -187,6 +187,7 @@ def survey_draw_verify(request: HttpRequest, survey_id: UUID) -> HttpResponse:
         "hash": check.hash_matches,
         "entrants": check.entrants_match,
         "winners": check.winners_match,
+        "log": check.log_matches,
         "deleted": check.entries_deleted,
     }
     return redirect("staff_surveys:detail", survey_id=survey.public_id)

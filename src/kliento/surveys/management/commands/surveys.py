@@ -48,5 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(f"hash matches              {'yes' if check.hash_matches else 'NO'}")
         self.stdout.write(f"entrants match (at draw)  {'yes' if check.entrants_match else 'NO'}")
         self.stdout.write(f"winners match (from seed) {'yes' if check.winners_match else 'NO'}")
+        self.stdout.write(f"audit log matches         {'yes' if check.log_matches else 'NO'}")
         if not check.ok:
             raise CommandError("The draw does not reproduce.")
