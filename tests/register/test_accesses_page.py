@@ -237,8 +237,8 @@ def test_merchant_staff_reads_and_staff_look_ups_are_listed(
 def test_every_action_reads_as_words_never_as_a_raw_key(
     cardholder_client: Client, anna: Subject
 ) -> None:
-    from kliento.audit.services import audit_record
     from kliento.audit.labels import action_label
+    from kliento.audit.services import audit_record
 
     with transaction.atomic():
         for action in ("dsr.fee_decided", "retention.visits", "brand.new_thing"):
