@@ -60,6 +60,8 @@ def test_the_notice_says_what_the_law_requires() -> None:
     ):  # fmt: skip
         assert needed in text, needed
     assert "more than once per year" not in text  # the policy's fee, corrected
+    # what the code does when a customership ends (privacy.account_cancel, decision 0013)
+    assert "nothing moves to a marketing register: your profile is erased" in text
 
 
 def test_languages_differ_where_translations_exist() -> None:

@@ -86,10 +86,6 @@ SUBJECT_GROUPS: dict[str, Promise] = {
     "staff_invitation_email": _("Merchants' invited employees"),
 }
 REGISTERED_USERS = _("Registered users (cardholders)")
-# What may move to the direct-marketing register when a customership ends (policy §7),
-# on legitimate interest with the right to object; the retention run should read these.
-AFTER_CUSTOMERSHIP_ITEMS = ("first_name", "last_name", "address")
-AFTER_CUSTOMERSHIP_RETENTION = _("2 years after the customership ends")
 SECURITY_MEASURES = _(
     "Every profile value is encrypted with the person's own key (AES-256-GCM), keys are "
     "wrapped by rotating key-encryption keys and destroyed when an account is closed; "
@@ -208,8 +204,6 @@ def _context(language: str) -> dict[str, object]:
         "source_labels": {k.value: v for k, v in SOURCE_LABELS.items()},
         "security": SECURITY_MEASURES,
         "language": language,
-        "after_items": [catalogue.BY_KEY[k].label for k in AFTER_CUSTOMERSHIP_ITEMS],
-        "after_retention": AFTER_CUSTOMERSHIP_RETENTION,
     }
 
 
