@@ -63,8 +63,8 @@ def best_of(runs: int, work: Any) -> float:
 def fill(people: int) -> None:
     from django.db import connection
 
+    from kliento.common import crypto
     from kliento.marketing.segments import city_tag, product_tag
-    from kliento.register import crypto
 
     cities = [city_tag(f"City {i}") for i in range(50)]
     products = [product_tag(f"Product {i}") for i in range(100)]

@@ -95,7 +95,7 @@ def pin_to_one_core() -> str:
 def plaintext() -> Iterator[None]:
     """Switch the register's cryptography off: values and keys are stored as they are,
     blind indexes become the value itself. Everything else runs unchanged."""
-    from kliento.register import crypto
+    from kliento.common import crypto
 
     saved = {
         name: getattr(crypto, name)
@@ -197,7 +197,8 @@ def storage_operations() -> tuple[Operation, Operation]:
     """The same rows without services: seal and bulk insert, select and open."""
     import json
 
-    from kliento.register import catalogue, crypto
+    from kliento.common import crypto
+    from kliento.register import catalogue
     from kliento.register.models import ProfileValue
     from kliento.register.services import _aad, _data_key
 
@@ -274,7 +275,8 @@ def rotation(keys: int) -> tuple[float, float]:
     from django.test import override_settings
 
     from kliento.audit.actors import Actor
-    from kliento.register import crypto, key_rotation
+    from kliento.backoffice import key_rotation
+    from kliento.common import crypto
     from kliento.register.models import DataKey, Subject
 
     subjects = Subject.objects.bulk_create(Subject() for _ in range(keys))

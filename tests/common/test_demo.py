@@ -11,7 +11,7 @@ from django.test import Client
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
-from kliento.common.management.commands.demo import DEMO_PASSWORD
+from kliento.backoffice.management.commands.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

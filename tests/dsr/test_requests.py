@@ -268,7 +268,7 @@ def test_handlers_see_the_tracker_overdue_first(
         late = make_request(service_actor, "erasure")
     make_request(service_actor, "access")
     client, _user = staff_client(staff_user, role)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(LIST)
     assert response.status_code == 200
     body = response.content.decode()
@@ -364,7 +364,7 @@ def test_the_detail_page_shows_history(
     request = make_request(service_actor, verified=True)
     client, _user = staff_client(staff_user, StaffRole.PRIVACY_OFFICER)
     # 16, plus the audit entry's network row (the staff member's IP, ADR 0016)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(reverse("dsr_staff:detail", args=[request.public_id]))
     body = response.content.decode()
     assert response.status_code == 200

@@ -17,8 +17,7 @@ from kliento.consent import services as consent
 from kliento.consent.models import ConsentEvent
 from kliento.consent.selectors import has_consent
 from kliento.dsr import selectors, services
-from kliento.dsr.models import ProcessingRestriction
-from kliento.register.models import Subject
+from kliento.register.models import ProcessingRestriction, Subject
 from kliento.visits.models import Visit
 from kliento.visits.services import checkin_record
 from tests.conftest import MerchantWorld

@@ -204,7 +204,7 @@ def test_restricted_processing_leaves_people_out_and_stops_a_queued_message(
     person: Person, marketer: User
 ) -> None:
     from kliento.audit.actors import Actor
-    from kliento.dsr.models import ProcessingRestriction
+    from kliento.register.models import ProcessingRestriction
 
     # Given Anna's processing is restricted and Bertil consented too
     anna = person("anna", consents=("email_marketing",))

@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kliento.accounts.models import User
 from kliento.consent import purposes
-from kliento.consent.models import ConsentEvent
+from kliento.consent.models import ConsentEvent, CurrentConsent
 from kliento.consent.purposes import Notice
 from kliento.marketing import services
-from kliento.marketing.models import CurrentConsent
 from kliento.marketing.selectors import audience
 from kliento.register.models import Subject
 from tests.marketing.conftest import draft, give, marketer_actor, run, staff_client, withdraw

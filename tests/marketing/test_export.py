@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from kliento.accounts.models import User
+from kliento.consent.models import CurrentConsent
 from kliento.marketing import services
-from kliento.marketing.models import CurrentConsent, MarketingProfile, Recipient
+from kliento.marketing.models import MarketingProfile, Recipient
 from kliento.privacy.export import sections, stream_json
 from kliento.register.models import Subject
 from tests.marketing.conftest import draft, marketer_actor, run

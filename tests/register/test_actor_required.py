@@ -13,7 +13,8 @@ import pytest
 from kliento.accounts.models import User
 from kliento.audit.models import AuditEntry
 from kliento.audit.services import audit_record
-from kliento.register import key_rotation, services
+from kliento.backoffice import key_rotation
+from kliento.register import services
 from kliento.register.models import DataKey, ProfileValue, Subject
 
 pytestmark = pytest.mark.django_db

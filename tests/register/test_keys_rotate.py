@@ -26,10 +26,11 @@ from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
 from kliento.audit.verification import chain_verify
+from kliento.backoffice import key_rotation
 from kliento.cards import services as cards
 from kliento.cards.models import Card
 from kliento.common.errors import DomainError
-from kliento.register import key_rotation, services
+from kliento.register import services
 from kliento.register.models import DataKey, ProfileValue, Subject
 
 pytestmark = pytest.mark.django_db

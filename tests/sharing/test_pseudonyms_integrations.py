@@ -15,11 +15,11 @@ from django.urls import reverse
 from kliento.accounts.models import ApiToken, User
 from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
-from kliento.merchants.models import Membership
+from kliento.merchants.models import Integration, Membership
 from kliento.privacy import services as privacy
 from kliento.register.models import Subject
 from kliento.sharing import services as sharing
-from kliento.sharing.models import Integration, MerchantCustomer
+from kliento.sharing.models import MerchantCustomer
 from kliento.sharing.pseudonyms import customer_id, pseudonym
 from tests.conftest import MerchantWorld, make_user
 from tests.sharing.conftest import api_checkin, api_get
@@ -153,7 +153,7 @@ def test_an_integration_reads_its_merchants_customers_and_visits_only(
     me.force_login(cardholder)
     activity = me.get("/profile/activity/").content.decode()
     assert "An integration of Kahvila Aalto" in activity
-    accesses = me.get(reverse("register:accesses")).content.decode()
+    accesses = me.get(reverse("privacy:accesses")).content.decode()
     assert "An integration of Kahvila Aalto" in accesses
 
 

@@ -9,8 +9,7 @@ from django.test import Client
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
-from kliento.dsr.models import ProcessingRestriction
-from kliento.register.models import Subject
+from kliento.register.models import ProcessingRestriction, Subject
 from kliento.sharing import services as sharing
 from tests.conftest import MerchantWorld
 from tests.sharing.conftest import api_checkin, api_get

@@ -31,18 +31,6 @@ class AccountAdapter(DefaultAccountAdapter):
         key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{get_ip(request)}:{key}"
 
-    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
-        # Every person gets their register subject (and data key) at sign-up, in the
-        # person's own name, so the audit log shows who created it.
-        # register.services.subject_of() still creates one lazily for older logins.
-        user = super().save_user(request, user, form, commit=commit)
-        if commit:
-            from kliento.audit.actors import Actor
-            from kliento.register.services import subject_create
-
-            subject_create(user=user, actor=Actor.person(user, request))
-        return user
-
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         # Same line for unknown accounts and wrong passwords; never the password itself.
         login = str(credentials.get("email") or credentials.get("username") or "")

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kliento.accounts.roles import StaffRole
@@ -54,6 +55,4 @@ class KlientoAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next") or self.index_url())
 
     def index_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("admin:index", current_app=self.name)

@@ -11,7 +11,7 @@ import base64
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 
-from kliento.register import crypto
+from kliento.common import crypto
 
 _PREFIX = "kl1"
 _AAD = b"allauth-mfa-secret"

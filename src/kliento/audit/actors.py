@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.adapter import get_adapter
+
 from kliento.audit.models import ActorKind
 
 if TYPE_CHECKING:
@@ -16,8 +18,6 @@ if TYPE_CHECKING:
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from allauth.account.adapter import get_adapter
-
     ip: str | None = get_adapter().get_client_ip(request)
     return ip
 

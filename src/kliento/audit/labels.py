@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kliento.audit.models import ActorKind
+
 ACTION_LABELS: dict[str, Promise] = {
     "profile.read": _("Looked at your data"),
     "profile.search": _("Looked you up"),
@@ -58,3 +60,13 @@ def action_label(action: str) -> str | Promise:
         return ACTION_LABELS[action]
     prefix = next((p for p in ACTION_PREFIX_LABELS if action.startswith(p)), None)
     return ACTION_PREFIX_LABELS[prefix] if prefix else _("Handled your data")
+
+
+# Who can have seen a person's data, in the person's words.
+ACTOR_KIND_LABELS: dict[str, Promise] = {
+    ActorKind.STAFF: _("Kliento staff"),
+    ActorKind.MERCHANT_STAFF: _("Merchant staff"),
+    ActorKind.TERMINAL: _("Merchant terminal"),
+    ActorKind.SYSTEM: _("Kliento system"),
+    ActorKind.PERSON: _("Person"),
+}

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
 from kliento.audit.models import ActorKind, AuditEntry, AuditNetwork
 from kliento.audit.services import GENESIS, entry_digest, network_commitment
-from kliento.register.models import Subject
+
+if TYPE_CHECKING:  # the register sits above the audit log; only the type is named
+    from kliento.register.models import Subject
 
 
 def accesses_by_others(*, subject: Subject) -> QuerySet[AuditEntry]:

@@ -15,8 +15,8 @@ from kliento.audit.services import audit_record
 from kliento.cards import identifiers
 from kliento.cards.identifiers import Scanned
 from kliento.cards.models import Card, CardChange, CardIssuer
+from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.register import crypto
 from kliento.register.models import Subject
 
 CHANGE_CODE_VALIDITY = timedelta(days=14)

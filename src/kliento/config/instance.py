@@ -11,6 +11,9 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
 
 def instance_dir() -> Path:
     home = Path(os.environ.get("KLIENTO_HOME", Path.cwd()))
@@ -55,9 +58,6 @@ def _add_consent_signing_key(path: Path) -> None:
     """A fresh P-256 key for consent receipts, in a PEM file the env file names."""
     if "KLIENTO_CONSENT_SIGNING_KEY" in path.read_text(encoding="utf-8"):
         return
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

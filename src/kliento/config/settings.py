@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "kliento.privacy",
     "kliento.disclosures",
     "kliento.dsr",
+    "kliento.backoffice",
+    "kliento.config",
 ]
 
 MIDDLEWARE = [
@@ -215,7 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-ACCOUNT_ADAPTER = "kliento.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "kliento.register.signup.RegisterAccountAdapter"
 ACCOUNT_USER_DISPLAY = "kliento.accounts.adapter.user_display"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

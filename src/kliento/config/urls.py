@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from kliento.accounts import views as accounts_views
 from kliento.accounts import views_tokens
+from kliento.backoffice.views.home import staff_home
 from kliento.common import http
 from kliento.common.views import home
 from kliento.config.api import api
@@ -29,24 +29,24 @@ urlpatterns = [
     path("profile/", include("kliento.consent.urls")),
     path("profile/", include("kliento.privacy.urls")),
     path("", include(consent_urls.root_urlpatterns)),
-    path("staff/", include("kliento.consent.urls_staff")),
+    path("staff/", include("kliento.backoffice.urls.consent")),
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),
-    path("staff/cards/", include("kliento.cards.urls_staff")),
+    path("staff/cards/", include("kliento.backoffice.urls.cards")),
     path("profile/surveys/", include("kliento.surveys.urls")),
-    path("staff/surveys/", include("kliento.surveys.urls_staff")),
+    path("staff/surveys/", include("kliento.backoffice.urls.surveys")),
     path("", include("kliento.sharing.urls")),
     path("profile/", include("kliento.marketing.urls")),
     path("", include(marketing_urls.root_urlpatterns)),
-    path("staff/campaigns/", include("kliento.marketing.urls_staff")),
+    path("staff/campaigns/", include("kliento.backoffice.urls.campaigns")),
     path("api/v1/", api.urls),
     re_path(r"^api/", http.handler404),
     path("admin/", admin.site.urls),
-    path("staff/", accounts_views.staff_home, name="staff_home"),
-    path("staff/requests/", include("kliento.dsr.urls_staff")),
+    path("staff/", staff_home, name="staff_home"),
+    path("staff/requests/", include("kliento.backoffice.urls.requests")),
     path("", include("kliento.dsr.urls")),
-    path("staff/", include("kliento.register.urls_staff")),
+    path("staff/", include("kliento.backoffice.urls.people")),
     path("merchant/", include("kliento.merchants.urls")),
     path("privacy/", include("kliento.disclosures.urls")),
-    path("staff/", include("kliento.disclosures.urls_staff")),
+    path("staff/", include("kliento.backoffice.urls.disclosures")),
 ]

@@ -87,3 +87,30 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("consent events are append-only")
+
+
+class CurrentConsent(models.Model):
+    """The newest consent event per person and purpose, kept by every appended event."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=40)
+    granted = models.BooleanField()
+    action = models.CharField(max_length=10)
+    notice_version = models.CharField(max_length=20)
+    # When the retention purge deletes the newest event (withdrawn long ago), the row goes
+    # too: no row means no consent, exactly what the log then says.
+    event = models.ForeignKey(ConsentEvent, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        # Created by the marketing app before the model moved here (consent 0004).
+        db_table = "marketing_currentconsent"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["subject", "purpose"], name="marketing_one_current")
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["purpose", "granted", "subject"], name="marketing_cc_audience")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.action} for {self.subject_id}"

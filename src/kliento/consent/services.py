@@ -16,6 +16,7 @@ from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.consent.current import current_consent_apply
 from kliento.consent.models import ConsentEvent
 from kliento.consent.purposes import LANGUAGES, ConsentPurpose, Notice
 from kliento.consent.selectors import (
@@ -25,7 +26,9 @@ from kliento.consent.selectors import (
     latest_event,
     purpose_get,
 )
+from kliento.register.catalogue import ITEMS
 from kliento.register.models import Subject
+from kliento.register.services import profile_item_clear
 
 # Staff who may record a consent choice the person told them (by phone, in writing).
 ON_BEHALF_ROLES = frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER})
@@ -92,8 +95,6 @@ def _append(
         actor_id=actor.id,
         reason=reason.strip()[:300],
     )
-    from kliento.marketing.consent_index import current_consent_apply
-
     current_consent_apply(event)  # the audience query's current-consent table
     audit_record(
         actor=actor,
@@ -161,9 +162,6 @@ def consent_give(
 
 
 def _clear_health_data(*, subject: Subject, actor: Actor) -> None:
-    from kliento.register.catalogue import ITEMS
-    from kliento.register.services import profile_item_clear
-
     for item in ITEMS:
         if item.special_category and item.in_profile:
             profile_item_clear(subject=subject, item_key=item.key, actor=actor)

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from kliento.common import crypto
 from kliento.disclosures.models import OutboxMessage, Recipient
-from kliento.register import crypto
 from kliento.register.models import Subject
 
 logger = logging.getLogger("kliento.disclosures")

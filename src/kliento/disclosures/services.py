@@ -308,3 +308,18 @@ def outbox_notify_erasure(*, subject: Subject, actor: Actor) -> int:
     if not received:
         return 0
     return _notify(subject, received, OutboxMessage.Event.ERASURE, actor)
+
+
+@transaction.atomic
+def disclosures_read(*, subject: Subject, actor: Actor, limit: int = 500) -> list[Disclosure]:
+    """What was disclosed about ``subject``, newest first, for a staff member's review;
+    the read is recorded (and so shown to the person) before anything is returned."""
+    audit_record(
+        actor=require_actor(actor), action="disclosures.read", subject_id=subject.public_id,
+        items=["disclosures"], purpose="disclosure review",
+    )  # fmt: skip
+    return list(
+        Disclosure.objects.filter(subject=subject)
+        .select_related("recipient")
+        .order_by("-at", "-pk")[:limit]
+    )

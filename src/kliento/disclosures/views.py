@@ -1,47 +1,15 @@
-"""The public privacy notice (/privacy/) and the back-office pages: recipients, the
-records of processing and a person's disclosures."""
+"""The public privacy notice (/privacy/) and its earlier versions."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
-from kliento.accounts.models import User
-from kliento.accounts.roles import StaffRole
-from kliento.accounts.views import staff_roles_of
-from kliento.audit.actors import Actor
-from kliento.audit.services import audit_record
-from kliento.common.errors import DomainError
-from kliento.disclosures import notice, services
-from kliento.disclosures.forms import RecipientForm
-from kliento.disclosures.models import Disclosure, NoticeVersion, OutboxMessage, Recipient
-from kliento.register import catalogue
-from kliento.register.catalogue import LegalBasis, Purpose
-from kliento.register.models import Subject
-
-RECIPIENT_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
-ROPA_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR, StaffRole.AUDITOR)
-PERSON_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.CUSTOMER_SERVICE)
-
-
-def _staff_in(request: HttpRequest, roles: tuple[StaffRole, ...]) -> tuple[User, StaffRole]:
-    user = request.user
-    if not isinstance(user, User) or not (user.is_active and user.is_staff):
-        raise PermissionDenied
-    held = staff_roles_of(user)
-    for role in roles:
-        if role in held:
-            return user, role
-    raise PermissionDenied
+from kliento.disclosures import notice
+from kliento.disclosures.models import NoticeVersion
 
 
 def _notice_page(
@@ -79,117 +47,3 @@ def privacy_notice_version(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     latest = notice.notice_current()
     return _notice_page(request, version, current=latest is not None and latest.pk == version.pk)
-
-
-def _recipients_page(
-    request: HttpRequest, form: RecipientForm, secret: str | None, created: Recipient | None
-) -> HttpResponse:
-    waiting = Q(outbox__status=OutboxMessage.Status.PENDING)
-    failed = Q(outbox__status=OutboxMessage.Status.FAILED)
-    recipients = (
-        Recipient.objects.select_related("card_issuer")
-        .annotate(waiting=Count("outbox", filter=waiting), failed=Count("outbox", filter=failed))
-        .order_by("kind", "name")
-    )
-    rows = [
-        (
-            recipient,
-            [str(catalogue.BY_KEY[k].label) for k in recipient.items if k in catalogue.BY_KEY],
-            [str(notice.PURPOSE_LABELS[Purpose(p)]) for p in recipient.purposes],
-        )
-        for recipient in recipients
-    ]
-    response = render(
-        request,
-        "disclosures/recipients.html",
-        {"form": form, "recipients": rows, "secret": secret, "created": created},
-    )
-    if secret is not None:
-        response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@login_required
-def recipient_rotate(request: HttpRequest, recipient_id: UUID) -> HttpResponse:
-    """Give a recipient a new signing secret (the old one stops working at once)."""
-    user, role = _staff_in(request, RECIPIENT_ROLES)
-    recipient = Recipient.objects.filter(public_id=recipient_id).first()
-    if recipient is None:
-        raise Http404
-    secret = services.recipient_secret_rotate(
-        recipient=recipient, actor=Actor.staff(user, role.value, request)
-    )
-    return _recipients_page(request, RecipientForm(), secret, recipient)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def recipients(request: HttpRequest) -> HttpResponse:
-    """Registered recipients, and the form to register one; the new secret is shown once."""
-    user, role = _staff_in(request, RECIPIENT_ROLES)
-    secret: str | None = None
-    created: Recipient | None = None
-    if request.method == "POST":
-        form = RecipientForm(request.POST)
-        if form.is_valid():
-            try:
-                created, secret = services.recipient_create(
-                    **form.cleaned_data, actor=Actor.staff(user, role.value, request)
-                )
-            except DomainError as error:
-                field = str(error.details.get("field", ""))
-                form.add_error(field if field in form.fields else None, str(error.message))
-            else:
-                form = RecipientForm()
-    else:
-        form = RecipientForm()
-    return _recipients_page(request, form, secret, created)
-
-
-@require_GET
-@login_required
-def ropa(request: HttpRequest) -> HttpResponse:
-    """The records of processing activities (GDPR art. 30), generated now."""
-    _staff_in(request, ROPA_ROLES)
-    return render(
-        request,
-        "disclosures/ropa.html",
-        {
-            "doc": notice.document(),
-            "controller": notice.CONTROLLER,
-            "security": notice.SECURITY_MEASURES,
-            "current": notice.notice_current(),
-        },
-    )
-
-
-@require_GET
-@login_required
-def person_disclosures(request: HttpRequest, subject_id: UUID) -> HttpResponse:
-    """What was disclosed about one person, to whom and on what basis (the read is
-    recorded and shown to the person)."""
-    user, role = _staff_in(request, PERSON_ROLES)
-    subject = Subject.objects.filter(public_id=subject_id, erased_at__isnull=True).first()
-    if subject is None:
-        raise Http404
-    with transaction.atomic():
-        audit_record(
-            actor=Actor.staff(user, role.value, request), action="disclosures.read",
-            subject_id=subject.public_id, items=["disclosures"], purpose="disclosure review",
-        )  # fmt: skip
-        rows = list(
-            Disclosure.objects.filter(subject=subject)
-            .select_related("recipient")
-            .order_by("-at", "-pk")[:500]
-        )
-    return render(
-        request,
-        "disclosures/person.html",
-        {"subject": subject, "rows": [
-            (row, catalogue.BY_KEY[row.item].label if row.item in catalogue.BY_KEY else row.item,
-             notice.PURPOSE_LABELS.get(Purpose(row.purpose), row.purpose),
-             notice.BASIS_LABELS.get(LegalBasis(row.legal_basis), row.legal_basis))
-            for row in rows
-        ]},
-    )  # fmt: skip

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kliento.dsr.models import DataSubjectRequest, Fee, ProcessingRestriction, RequestEvent
+from kliento.dsr.models import DataSubjectRequest, Fee, RequestEvent
 from kliento.privacy.export import Section, register
-from kliento.register.models import Subject
+from kliento.register.models import ProcessingRestriction, Subject
 
 CHUNK = 500
 
@@ -78,7 +78,7 @@ register(
             "dsr.DataSubjectRequest",
             "dsr.RequestEvent",
             "dsr.Fee",
-            "dsr.ProcessingRestriction",
+            "register.ProcessingRestriction",
         ),
         items=("privacy_requests",),
         rows=_requests,

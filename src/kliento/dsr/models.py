@@ -179,27 +179,3 @@ class Fee(models.Model):
     @property
     def amount_euros(self) -> str:
         return f"{self.amount_cents / 100:.2f}"
-
-
-class ProcessingRestriction(models.Model):
-    """While ``lifted_at`` is empty, nothing but storage may happen to the subject's data."""
-
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="restrictions")
-    request = models.ForeignKey(
-        DataSubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.CharField(max_length=500)
-    started_at = models.DateTimeField(default=timezone.now)
-    lifted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["subject"],
-                condition=models.Q(lifted_at__isnull=True),
-                name="dsr_one_active_restriction",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"restriction of {self.subject_id}"

@@ -1,8 +1,7 @@
-"""Reads of data subject requests and of the restriction and objection state.
+"""Reads of data subject requests and of the objection state.
 
-``is_restricted`` and ``marketing_suppressed`` are the checks other apps call before
-processing a person's data: check-in refuses a restricted person's card, and the
-marketing app must leave out everyone for whom ``marketing_suppressed`` is true.
+``marketing_suppressed`` is the check the marketing app calls: it must leave out everyone
+for whom it is true (restricted processing, read from the register, or an objection).
 """
 
 from __future__ import annotations
@@ -16,18 +15,10 @@ from kliento.common.errors import DomainError, ErrorCode
 from kliento.dsr.models import (
     CLOSED_STATUSES,
     DataSubjectRequest,
-    ProcessingRestriction,
     RequestKind,
 )
 from kliento.register.models import Subject
-
-
-def is_restricted(subject: Subject | int) -> bool:
-    """True while the person's processing is restricted (GDPR art. 18): store only."""
-    subject_id = subject if isinstance(subject, int) else subject.pk
-    return ProcessingRestriction.objects.filter(
-        subject_id=subject_id, lifted_at__isnull=True
-    ).exists()
+from kliento.register.selectors import is_restricted
 
 
 def marketing_suppressed(subject: Subject | int) -> bool:

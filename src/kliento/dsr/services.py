@@ -30,14 +30,13 @@ from kliento.dsr.links import FEE_SALT, VERIFY_SALT, link_make, link_open
 from kliento.dsr.models import (
     DataSubjectRequest,
     Fee,
-    ProcessingRestriction,
     RequestChannel,
     RequestEvent,
     RequestKind,
     RequestStatus,
 )
 from kliento.privacy.services import account_cancel
-from kliento.register.models import Subject
+from kliento.register.models import ProcessingRestriction, Subject
 
 HANDLER_ROLES = frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER})
 FEE_ROLES = frozenset({StaffRole.PRIVACY_OFFICER})
@@ -461,7 +460,7 @@ def restriction_apply(*, request: DataSubjectRequest, actor: Actor) -> Processin
     ).exists():
         raise DomainError(ErrorCode.CONFLICT, _("Processing is already restricted."))
     restriction = ProcessingRestriction.objects.create(
-        subject=request.subject, request=request, reason=request.get_kind_display()
+        subject=request.subject, reason=request.get_kind_display()
     )
     request.applied_at = restriction.started_at
     _save(request, "applied_at")

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kliento.marketing.models import CurrentConsent, MarketingProfile, ProductTag, Recipient
+from kliento.consent.models import CurrentConsent
+from kliento.marketing.models import MarketingProfile, ProductTag, Recipient
 from kliento.privacy.export import Section, register
 from kliento.register.models import Subject
 
@@ -89,7 +90,7 @@ register(
     Section(
         name="marketing_choices",
         title=_("What you allow to be used for choosing offers"),
-        models=("marketing.MarketingProfile", "marketing.ProductTag", "marketing.CurrentConsent"),
+        models=("marketing.MarketingProfile", "marketing.ProductTag", "consent.CurrentConsent"),
         items=("marketing_segments", "direct_marketing"),
         rows=_choices,
         erase=_erase_choices,

@@ -1,5 +1,5 @@
-"""Direct marketing: campaigns, who was included and why, the suppression list, and two
-small tables the audience query reads (current consent, marketing attributes).
+"""Direct marketing: campaigns, who was included and why, the suppression list, and the
+marketing attributes the audience query reads (current consent is the consent app's).
 
 Profile values are encrypted and cannot be filtered in SQL; the attributes a person
 allows for marketing are kept here as keyed HMAC tags (docs/decisions/0011).
@@ -21,31 +21,6 @@ from kliento.register.models import Subject
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
-
-
-class CurrentConsent(models.Model):
-    """The newest consent event per person and purpose, kept by every appended event."""
-
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
-    purpose = models.CharField(max_length=40)
-    granted = models.BooleanField()
-    action = models.CharField(max_length=10)
-    notice_version = models.CharField(max_length=20)
-    # When the retention purge deletes the newest event (withdrawn long ago), the row goes
-    # too: no row means no consent, exactly what the log then says.
-    event = models.ForeignKey(ConsentEvent, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField()
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["subject", "purpose"], name="marketing_one_current")
-        ]
-        indexes: ClassVar = [
-            models.Index(fields=["purpose", "granted", "subject"], name="marketing_cc_audience")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.purpose} {self.action} for {self.subject_id}"
 
 
 class MarketingProfile(models.Model):

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
+from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.marketing.models import MarketingProfile, ProductTag
-from kliento.register import crypto
 from kliento.register import services as register
 from kliento.register.models import Subject
 

@@ -16,12 +16,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.fields import BigIntegerField
 from django.db.models.functions import Cast
 
+from kliento.consent.models import CurrentConsent
 from kliento.consent.purposes import PURPOSES
 from kliento.dsr.selectors import suppressed_subject_ids
 from kliento.marketing.models import (
     Campaign,
     Channel,
-    CurrentConsent,
     MarketingProfile,
     ProductTag,
     Recipient,

@@ -16,8 +16,7 @@ from kliento.accounts.api_auth import BearerToken
 from kliento.accounts.models import ApiToken
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants.models import Merchant, Terminal
-from kliento.sharing.models import Integration
+from kliento.merchants.models import Integration, Merchant, Terminal
 
 
 def _invalid() -> DomainError:

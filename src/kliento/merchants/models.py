@@ -109,3 +109,26 @@ class Terminal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Integration(models.Model):
+    """A merchant's integration (a CRM, a report): a bearer token bound to the merchant,
+    not to a premises, that may read the merchant's customers and visits but not check in."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    merchant = models.ForeignKey(
+        "merchants.Merchant", on_delete=models.CASCADE, related_name="integrations"
+    )
+    name = models.CharField(max_length=80)
+    token = models.OneToOneField(
+        "accounts.ApiToken", on_delete=models.PROTECT, related_name="integration"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Created by the sharing app before the model moved beside Terminal (merchants 0002).
+        db_table = "sharing_integration"
+
+    def __str__(self) -> str:
+        return self.name

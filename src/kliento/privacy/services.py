@@ -20,11 +20,11 @@ from kliento.accounts.models import User
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card, CardChange, CardIssuer
+from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.disclosures.services import outbox_notify_erasure
 from kliento.privacy.export import sections, stream_json
 from kliento.privacy.models import ErasureJournal
-from kliento.register import crypto
+from kliento.register import changes
 from kliento.register.models import ProfileValue, Subject
 from kliento.register.services import subject_key_destroy
 from kliento.sharing.models import Grant, Relationship
@@ -67,7 +67,7 @@ def recipients_notify_erasure(*, subject: Subject, actor: Actor) -> int:
     processors) to erase it, through the disclosures' signed webhook outbox. Called by
     :func:`account_cancel` inside its transaction, before any row is erased, so the
     disclosures of ``subject`` can still be read. Returns how many were told."""
-    return outbox_notify_erasure(subject=subject, actor=actor)
+    return changes.notify_erasure(subject=subject, actor=actor)
 
 
 def _erased_lookup() -> bytes:

@@ -12,8 +12,8 @@ from ninja.throttling import UserRateThrottle
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.consent.selectors import has_consent
 from kliento.register import catalogue, services
+from kliento.register.consents import has_consent
 from kliento.register.models import Subject
 from kliento.register.schemas import ProfileOut, ProfilePatchIn
 

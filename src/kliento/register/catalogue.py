@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kliento.common.errors import DomainError, ErrorCode
+
 
 class Category(StrEnum):
     CONTACT = "contact"
@@ -273,8 +275,6 @@ PROFILE_ITEMS: tuple[Item, ...] = tuple(item for item in ITEMS if item.in_profil
 
 def get(key: str) -> Item:
     """The item declared under ``key``; an unknown key is a validation error."""
-    from kliento.common.errors import DomainError, ErrorCode
-
     try:
         return BY_KEY[key]
     except KeyError:
@@ -321,8 +321,8 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "dsr.DataSubjectRequest.extension_reason": "privacy_requests",
     "dsr.RequestEvent.note": "privacy_requests",
     "dsr.Fee.reason": "privacy_requests",
-    "dsr.ProcessingRestriction.subject": "privacy_requests",
-    "marketing.CurrentConsent.subject": "direct_marketing",
+    "register.ProcessingRestriction.subject": "privacy_requests",
+    "consent.CurrentConsent.subject": "direct_marketing",
     "marketing.MarketingProfile.subject": "marketing_segments",
     "marketing.MarketingProfile.language": "marketing_segments",
     "marketing.MarketingProfile.city_tag": "marketing_segments",
@@ -407,7 +407,7 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "sharing.Grant": {"id", "merchant", "item", "granted_at", "confirmed_special_at"},
     "sharing.Relationship": {"id", "merchant", "joined_at"},
     "sharing.MerchantCustomer": {"id", "merchant"},
-    "sharing.Integration": {
+    "merchants.Integration": {
         "id", "public_id", "merchant", "name", "token", "created_at", "revoked_at",
     },
     # Surveys and draws as the marketing role writes them; tallies are counts only.
@@ -433,8 +433,8 @@ NOT_PERSONAL: dict[str, set[str]] = {
         "id", "public_id", "request", "ground", "amount_cents", "state", "decided_by",
         "decided_at", "answered_at",
     },
-    "dsr.ProcessingRestriction": {"id", "request", "reason", "started_at", "lifted_at"},
-    "marketing.CurrentConsent": {
+    "register.ProcessingRestriction": {"id", "reason", "started_at", "lifted_at"},
+    "consent.CurrentConsent": {
         "id", "purpose", "granted", "action", "notice_version", "event", "at",
     },
     "marketing.MarketingProfile": {

@@ -76,3 +76,29 @@ class ProfileValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} of {self.subject_id}"
+
+
+class ProcessingRestriction(models.Model):
+    """A restriction of processing (GDPR art. 18): while ``lifted_at`` is empty, nothing but
+    storage may happen to the subject's data. Check-in, sharing and marketing read it
+    through :func:`kliento.register.selectors.is_restricted`."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="restrictions")
+    reason = models.CharField(max_length=500)
+    started_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Created by the dsr app before the restriction became a fact of the register
+        # (register 0002); the request that put it in place records it in its own events.
+        db_table = "dsr_processingrestriction"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="dsr_one_active_restriction",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"restriction of {self.subject_id}"

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
+from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.disclosures.services import outbox_notify_correction
-from kliento.register import catalogue, crypto, values
+from kliento.register import catalogue, changes, values
 from kliento.register.catalogue import Item
+from kliento.register.consents import has_consent
 from kliento.register.models import DataKey, ProfileValue, Subject
 
 HEALTH_CONSENT_PURPOSE = "health_data"
@@ -126,8 +127,6 @@ def _editable(item_key: str) -> Item:
 def _check_special_category(subject: Subject, item: Item) -> None:
     if not item.special_category:
         return
-    from kliento.consent.selectors import has_consent
-
     if not has_consent(subject=subject, purpose=HEALTH_CONSENT_PURPOSE):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
@@ -187,7 +186,7 @@ def profile_value_update(*, subject: Subject, value_id: UUID, value: Any, actor:
     audit_record(
         actor=actor, action="profile.update", subject_id=subject.public_id, items=[item.key]
     )
-    outbox_notify_correction(subject=subject, items=[item.key], actor=actor)
+    changes.notify_correction(subject=subject, items=[item.key], actor=actor)
     return Value(row.public_id, item.key, normalised, row.is_primary)
 
 
@@ -220,7 +219,7 @@ def profile_value_delete(*, subject: Subject, value_id: UUID, actor: Actor) -> N
     audit_record(
         actor=actor, action="profile.delete", subject_id=subject.public_id, items=[item_key]
     )
-    outbox_notify_correction(subject=subject, items=[item_key], actor=actor)
+    changes.notify_correction(subject=subject, items=[item_key], actor=actor)
 
 
 @transaction.atomic
@@ -233,7 +232,7 @@ def profile_item_clear(*, subject: Subject, item_key: str, actor: Actor) -> int:
         audit_record(
             actor=actor, action="profile.delete", subject_id=subject.public_id, items=[item.key]
         )
-        outbox_notify_correction(subject=subject, items=[item.key], actor=actor)
+        changes.notify_correction(subject=subject, items=[item.key], actor=actor)
     return deleted
 
 

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_POST
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.consent.selectors import has_consent
 from kliento.register import catalogue, services
 from kliento.register.catalogue import Category, Item, ValueKind
+from kliento.register.consents import has_consent
 from kliento.register.forms import ProfileValueForm
 from kliento.register.models import Subject
 from kliento.register.services import HEALTH_CONSENT_PURPOSE, Value
@@ -67,7 +67,8 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _me(request: HttpRequest) -> tuple[Subject, Actor]:
+def signed_in_subject(request: HttpRequest) -> tuple[Subject, Actor]:
+    """The signed-in person's register entry and the actor they act as on their own data."""
     user = _user(request)
     return services.subject_of(user), Actor.person(user, request)
 
@@ -95,7 +96,7 @@ def _back_to(item: Item) -> str:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """Every profile item of the catalogue, grouped by category."""
-    subject, actor = _me(request)
+    subject, actor = signed_in_subject(request)
     stored = services.profile_read(subject=subject, actor=actor, purpose="")
     sections: dict[Category, Section] = {
         category: Section(category, label) for category, label in catalogue.CATEGORY_LABELS.items()
@@ -118,7 +119,7 @@ def _save(
     request: HttpRequest, item: Item, form: ProfileValueForm, value_id: UUID | None
 ) -> HttpResponse | None:
     """Store a valid form's value; None when the service refused it (form has the error)."""
-    subject, actor = _me(request)
+    subject, actor = signed_in_subject(request)
     try:
         if value_id is None:
             services.profile_value_set(
@@ -158,7 +159,7 @@ def value_add(request: HttpRequest, item_key: str) -> HttpResponse:
 @login_required
 def value_edit(request: HttpRequest, value_id: UUID) -> HttpResponse:
     """Correct one of the person's own values; anyone else's is a 404."""
-    subject, actor = _me(request)
+    subject, actor = signed_in_subject(request)
     current = _own_value(subject, actor, value_id)
     item = catalogue.BY_KEY[current.item]
     if request.method == "POST":
@@ -182,7 +183,7 @@ def value_edit(request: HttpRequest, value_id: UUID) -> HttpResponse:
 @login_required
 def value_delete(request: HttpRequest, value_id: UUID) -> HttpResponse:
     """Delete one of the person's own values."""
-    subject, actor = _me(request)
+    subject, actor = signed_in_subject(request)
     current = _own_value(subject, actor, value_id)
     item = catalogue.BY_KEY[current.item]
     services.profile_value_delete(subject=subject, value_id=value_id, actor=actor)
@@ -194,7 +195,7 @@ def value_delete(request: HttpRequest, value_id: UUID) -> HttpResponse:
 @login_required
 def value_make_primary(request: HttpRequest, value_id: UUID) -> HttpResponse:
     """Make one value the primary one of its item."""
-    subject, actor = _me(request)
+    subject, actor = signed_in_subject(request)
     current = _own_value(subject, actor, value_id)
     item = catalogue.BY_KEY[current.item]
     services.profile_value_make_primary(subject=subject, value_id=value_id, actor=actor)

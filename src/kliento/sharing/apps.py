@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "kliento.sharing"
     label = "sharing"
+
+    def ready(self) -> None:
+        # The check-in screen shows the cashier what the holder shares with the merchant.
+        from kliento.sharing.selectors import shared_profile
+        from kliento.visits import holders
+
+        holders.provide(
+            lambda subject, merchant, actor: shared_profile(
+                subject=subject, merchant=merchant, actor=actor, purpose="check-in"
+            )
+        )

@@ -19,9 +19,8 @@ from kliento.accounts.tokens import token_create, token_revoke
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants.models import Membership
+from kliento.merchants.models import Integration, Membership
 from kliento.merchants.services import require_active, require_manager
-from kliento.sharing.models import Integration
 
 
 def integrations_for(*, membership: Membership) -> QuerySet[Integration]:

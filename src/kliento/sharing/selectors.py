@@ -21,12 +21,13 @@ from kliento.audit.actors import Actor
 from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import card_lookup
+from kliento.common import crypto
 from kliento.common.errors import DomainError
-from kliento.dsr.selectors import is_restricted
 from kliento.merchants.models import Merchant
-from kliento.register import catalogue, crypto, values
+from kliento.register import catalogue, values
 from kliento.register import services as register
 from kliento.register.models import ProfileValue, Subject
+from kliento.register.selectors import is_restricted
 from kliento.sharing import pseudonyms
 from kliento.sharing.models import Grant, MerchantCustomer, Relationship
 from kliento.visits import loyalty

@@ -22,10 +22,11 @@ from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
+from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.consent.models import ConsentEvent
 from kliento.consent.selectors import has_consent
-from kliento.register import catalogue, crypto
+from kliento.register import catalogue
 from kliento.register.models import DataKey, Subject
 from kliento.surveys.models import Question, Response, Survey, Tally
 

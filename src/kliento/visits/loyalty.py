@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kliento.audit.actors import Actor
 from kliento.cards.models import Card
-from kliento.register import crypto
+from kliento.common import crypto
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
 

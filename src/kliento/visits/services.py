@@ -19,11 +19,11 @@ from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import FoundCard, card_for_scan
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.dsr.selectors import is_restricted
 from kliento.merchants.models import Membership, Merchant, Premises, Terminal
 from kliento.merchants.services import require_active, require_manager
-from kliento.sharing.selectors import shared_profile
+from kliento.register.selectors import is_restricted
 from kliento.visits import loyalty
+from kliento.visits.holders import holder_shared
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
 
@@ -182,9 +182,7 @@ def _record(
     # check-in: do every other read first, so the lock is held as briefly as possible.
     rewards = loyalty.available_rewards(ids, card_ids)
     customer = (
-        shared_profile(
-            subject=card.holder, merchant=premises.merchant, actor=actor, purpose="check-in"
-        )
+        holder_shared(subject=card.holder, merchant=premises.merchant, actor=actor)
         if card.holder is not None
         else {}
     )
