@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -166,3 +167,30 @@ def test_the_command_delivers_due_messages(
     _disclose(person, issuer)
     call_command("outbox", "deliver")
     assert "delivered 1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_the_recipient_answers(
+    person: Subject, issuer: Recipient, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    with transaction.atomic():
+        message = _disclose(person, issuer)
+    seen: list[bool] = []
+    real_post = outbox._post
+
+    def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[bool, str]:
+        seen.append(connection.in_atomic_block)
+        # while the request is in flight, a second worker finds nothing due to send
+        assert outbox.outbox_attempt(message_id=str(message.public_id)) is None
+        return real_post(url, body, headers)
+
+    monkeypatch.setattr(outbox, "_post", post)
+
+    outbox.outbox_deliver_due()
+
+    assert seen == [False]
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("delivered", 1)
+    assert len(receiver.received) == 1

@@ -1,7 +1,7 @@
 """The signed webhook outbox (docs/webhooks.md).
 
 A message row is written in the transaction of its event; after commit a task delivers
-it. Each request carries ``Kliento-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
+it, with no transaction open while the recipient answers. Each request carries ``Kliento-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
 "<t>.<body>">`` under the recipient's secret, and ``Kliento-Idempotency-Key``, the same
 on every retry. A failed attempt is retried with exponential backoff; after
 ``MAX_ATTEMPTS`` the message is marked failed.
@@ -37,6 +37,8 @@ SIGNATURE_HEADER = "Kliento-Signature"
 IDEMPOTENCY_HEADER = "Kliento-Idempotency-Key"
 EVENT_HEADER = "Kliento-Event"
 TOLERANCE_SECONDS = 300
+# While a request is in flight its message is due no sooner than this: past the timeout.
+IN_FLIGHT = timedelta(seconds=TIMEOUT_SECONDS + 50)
 _AAD = b"webhook-secret:"
 
 
@@ -127,10 +129,10 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[bool, str]:
         return False, str(getattr(error, "reason", error))[:300]
 
 
-def outbox_attempt(*, message_id: str, now: datetime | None = None) -> OutboxMessage | None:
-    """Try to deliver one message that is due; record the outcome. Returns the message,
-    or None when it is not pending, not due or being delivered by another worker."""
-    now = now or timezone.now()
+def _claim(message_id: str, now: datetime) -> tuple[OutboxMessage, bytes, dict[str, str]] | None:
+    """Take one due message for delivery in a short transaction of its own: its next
+    attempt moves past the request's timeout, so another worker leaves it alone while it is
+    in flight, and a worker that dies mid-request leaves it to be retried."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -140,31 +142,48 @@ def outbox_attempt(*, message_id: str, now: datetime | None = None) -> OutboxMes
         )
         if message is None or message.next_attempt_at > now:
             return None
-        body = body_of(message)
-        timestamp = int(time.time())  # the real sending time, whatever ``now`` says
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": "Kliento-Webhooks/1",
-            SIGNATURE_HEADER: sign(recipient_secret(message.recipient), timestamp, body),
-            IDEMPOTENCY_HEADER: str(message.public_id),
-            EVENT_HEADER: message.event,
-        }
-        ok, outcome = _post(message.recipient.webhook_url, body, headers)
-        message.attempts += 1
-        if ok:
-            message.status = OutboxMessage.Status.DELIVERED
-            message.delivered_at = now
-            message.last_error = ""
-        elif message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxMessage.Status.FAILED
-            message.last_error = outcome
-            logger.warning("webhook %s failed for good: %s", message.public_id, outcome)
-        else:
-            message.next_attempt_at = now + backoff(message.attempts)
-            message.last_error = outcome
-        message.save(
-            update_fields=["attempts", "status", "delivered_at", "last_error", "next_attempt_at"]
-        )
+        message.next_attempt_at = now + IN_FLIGHT
+        message.save(update_fields=["next_attempt_at"])
+    body = body_of(message)
+    timestamp = int(time.time())  # the real sending time, whatever ``now`` says
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Kliento-Webhooks/1",
+        SIGNATURE_HEADER: sign(recipient_secret(message.recipient), timestamp, body),
+        IDEMPOTENCY_HEADER: str(message.public_id),
+        EVENT_HEADER: message.event,
+    }
+    return message, body, headers
+
+
+def outbox_attempt(*, message_id: str, now: datetime | None = None) -> OutboxMessage | None:
+    """Try to deliver one message that is due; record the outcome. Returns the message,
+    or None when it is not pending, not due or being delivered by another worker.
+
+    The request to the recipient runs outside any transaction: no row lock (and on SQLite
+    no write lock) is held while a slow recipient answers, for up to ``TIMEOUT_SECONDS``.
+    """
+    now = now or timezone.now()
+    claimed = _claim(message_id, now)
+    if claimed is None:
+        return None
+    message, body, headers = claimed
+    ok, outcome = _post(message.recipient.webhook_url, body, headers)
+    message.attempts += 1
+    if ok:
+        message.status = OutboxMessage.Status.DELIVERED
+        message.delivered_at = now
+        message.last_error = ""
+    elif message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxMessage.Status.FAILED
+        message.last_error = outcome
+        logger.warning("webhook %s failed for good: %s", message.public_id, outcome)
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+        message.last_error = outcome
+    message.save(
+        update_fields=["attempts", "status", "delivered_at", "last_error", "next_attempt_at"]
+    )
     return message
 
 
