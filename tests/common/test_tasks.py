@@ -146,3 +146,21 @@ def test_immediate_backend_delivers_at_once() -> None:
 
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert [m.subject for m in mail.outbox] == ["Now"]
+
+
+def test_with_an_immediate_task_backend_mail_leaves_only_after_commit() -> None:
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        with transaction.atomic():
+            send_mail("Kliento", "body", None, ["liisa@example.fi"])
+            assert mail.outbox == []  # nothing leaves inside the transaction
+        assert [m.to for m in mail.outbox] == [["liisa@example.fi"]]
+
+        def failing_page() -> None:
+            with transaction.atomic():
+                send_mail("Kliento", "rolled back", None, ["liisa@example.fi"])
+                raise RuntimeError("the page failed after queueing mail")
+
+        with pytest.raises(RuntimeError):
+            failing_page()
+        assert len(mail.outbox) == 1

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.mime.base import MIMEBase
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger("kliento.mail")
 
@@ -86,8 +89,26 @@ def deliver_email(message: dict[str, Any]) -> int:
     return sent
 
 
+def _deliver_now(message: EmailMessage) -> None:
+    get_connection(settings.KLIENTO_EMAIL_DELIVERY_BACKEND).send_messages([message])
+
+
+def _queue(enqueue: Callable[[], object]) -> None:
+    """Queue in the sending transaction when the queue is a table of the same database (the
+    row commits or rolls back with the page's data); otherwise once that commits, so a
+    Redis or immediate backend never acts on a page that fails afterwards."""
+    if isinstance(deliver_email.get_backend(), DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
+
+
 class QueuedEmailBackend(BaseEmailBackend):
-    """Django's e-mail backend interface, answered by queueing ``deliver_email`` tasks."""
+    """Django's e-mail backend interface, answered by queueing ``deliver_email`` tasks.
+
+    Nothing reaches a mail server inside a transaction, and a page that fails after
+    "sending" sends nothing, whichever task backend runs the queue (see ``_queue``).
+    """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         queued = 0
@@ -95,10 +116,9 @@ class QueuedEmailBackend(BaseEmailBackend):
             if not message.recipients():
                 continue
             if any(isinstance(part, MIMEBase) for part in message.attachments):
-                # A ready-made MIME part cannot travel as JSON: deliver it now instead.
-                connection = get_connection(settings.KLIENTO_EMAIL_DELIVERY_BACKEND)
-                queued += connection.send_messages([message]) or 0
-                continue
-            deliver_email.enqueue(message=message_to_payload(message))
+                # A ready-made MIME part cannot travel as JSON: deliver it after commit.
+                transaction.on_commit(partial(_deliver_now, message))
+            else:
+                _queue(partial(deliver_email.enqueue, message=message_to_payload(message)))
             queued += 1
         return queued

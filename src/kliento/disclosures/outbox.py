@@ -1,8 +1,9 @@
 """The signed webhook outbox (docs/webhooks.md).
 
 A message row is written in the transaction of its event; after commit a task delivers
-it, with no transaction open while the recipient answers. Each request carries ``Kliento-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
-"<t>.<body>">`` under the recipient's secret, and ``Kliento-Idempotency-Key``, the same
+it, with no transaction open while the recipient answers. Each request carries
+``Kliento-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` under the
+recipient's secret, and ``Kliento-Idempotency-Key``, the same
 on every retry. A failed attempt is retried with exponential backoff; after
 ``MAX_ATTEMPTS`` the message is marked failed.
 """

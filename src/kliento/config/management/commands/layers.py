@@ -100,9 +100,7 @@ class Command(BaseCommand):
         for app in sorted(graph, key=lambda a: (level.get(a, 99), a)):
             targets = sorted(graph[app], key=lambda a: (level.get(a, 99), a))
             self.stdout.write(f"  {app:12s} -> {', '.join(targets) or '(nothing)'}")
-            upward += [
-                f"{app} -> {t}" for t in targets if level.get(t, 99) >= level.get(app, 99)
-            ]
+            upward += [f"{app} -> {t}" for t in targets if level.get(t, 99) >= level.get(app, 99)]
         found = cycles(graph)
         if found or upward:
             raise CommandError(
