@@ -24,6 +24,7 @@ from kliento.accounts.roles import StaffRole
 from kliento.accounts.views import staff_roles_of
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.consent import services
 from kliento.consent.forms import StaffConsentChangeForm, StaffConsentReadForm
 from kliento.consent.models import ConsentEvent
@@ -77,7 +78,7 @@ def person_consents(request: HttpRequest, subject_id: UUID) -> HttpResponse:
                 reason=data["reason"],
             )
         except DomainError as error:
-            change_form.add_error(None, str(error.message))
+            add_domain_error(change_form, error)
         else:
             messages.success(request, _("The person's choice has been recorded."))
             context["change_form"] = StaffConsentChangeForm(prefix="change")

@@ -21,6 +21,7 @@ from kliento.accounts.views import staff_roles_of
 from kliento.audit.actors import Actor
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.disclosures import notice, services
 from kliento.disclosures.forms import RecipientForm
 from kliento.disclosures.models import Disclosure, NoticeVersion, OutboxMessage, Recipient
@@ -138,8 +139,7 @@ def recipients(request: HttpRequest) -> HttpResponse:
                     **form.cleaned_data, actor=Actor.staff(user, role.value, request)
                 )
             except DomainError as error:
-                field = str(error.details.get("field", ""))
-                form.add_error(field if field in form.fields else None, str(error.message))
+                add_domain_error(form, error)
             else:
                 form = RecipientForm()
     else:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.dsr import selectors, services
 from kliento.dsr.forms import (
     CloseForm,
@@ -80,8 +81,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 site=_site(request),
             )
         except DomainError as error:
-            field = next(iter(error.details), None)
-            form.add_error(field if field in form.fields else None, str(error.message))
+            add_domain_error(form, error, next(iter(error.details), None))
         else:
             messages.success(request, _("Request registered; a confirmation link was sent."))
             return redirect("dsr_staff:detail", request_id=created.public_id)
@@ -136,8 +136,7 @@ def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 def _form_error(form: forms.Form, error: DomainError) -> None:
-    field = next(iter(error.details), None)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    add_domain_error(form, error, next(iter(error.details), None))
 
 
 Perform = Callable[[DataSubjectRequest, Any, Actor, str], object]

@@ -18,6 +18,7 @@ from kliento.accounts.roles import StaffRole
 from kliento.accounts.views import staff_roles_of
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.consent.purposes import PURPOSES
 from kliento.marketing import selectors, services
 from kliento.marketing.forms import CampaignForm
@@ -47,7 +48,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 actor=Actor.staff(user, StaffRole.MARKETING.value, request),
             )
         except DomainError as error:
-            form.add_error(form.field_for(str(error.details.get("field", ""))), str(error.message))
+            add_domain_error(form, error, form.field_for(str(error.details.get("field", ""))))
         else:
             messages.success(request, _("The campaign is scheduled."))
             return redirect("staff_campaigns:detail", campaign_id=campaign.public_id)

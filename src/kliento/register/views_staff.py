@@ -31,6 +31,7 @@ from kliento.audit.actors import Actor
 from kliento.cards.models import Card
 from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.merchants.models import Membership
 from kliento.register import catalogue, services
 from kliento.register.catalogue import Category, Item
@@ -105,7 +106,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
                     actor=Actor.staff(user, role.value, request),
                 )
             except DomainError as error:
-                form.add_error("value", str(error.message))
+                add_domain_error(form, error, "value")
     else:
         form = PersonSearchForm()
     return render(

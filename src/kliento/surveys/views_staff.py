@@ -19,6 +19,7 @@ from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.register.views_staff import _nav, _staff_in
 from kliento.surveys import draws, selectors, services
 from kliento.surveys.forms import QuestionFormSet, SurveyForm
@@ -105,7 +106,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
                 actor=actor,
             )
         except DomainError as error:
-            form.add_error(None, str(error.message))
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Saved: %(title)s.") % {"title": survey.title})
             return redirect("staff_surveys:detail", survey_id=survey.public_id)
