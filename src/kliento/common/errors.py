@@ -2,7 +2,10 @@
 
 Services raise ``DomainError``; the API turns it into the envelope
 ``{"code": ..., "message": ..., "details": {...}}`` with the status the code maps to,
-and pages show ``message`` as a form error.
+and pages show ``message`` as a form error (``kliento.common.forms.add_domain_error``).
+
+One code per kind of refusal, so that a client can act on the code alone; every code is
+documented in docs/api.md (a test holds the table to this enum and to its statuses).
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     MALFORMED_JSON = "malformed_json"
     BODY_TOO_LARGE = "body_too_large"
-    VALIDATION_FAILED = "validation_failed"
+    VALIDATION_FAILED = "validation_failed"  # framework: body or parameters off the schema
     NOT_AUTHENTICATED = "not_authenticated"
     INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a secret)
     PERMISSION_DENIED = "permission_denied"
     CSRF_FAILED = "csrf_failed"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
-    CONFLICT = "conflict"
+    CONFLICT = "conflict"  # framework: a 409 from outside the services, never a service
     RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
     # cards and check-in
