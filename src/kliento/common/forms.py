@@ -5,14 +5,12 @@ Common is the lowest layer: this module imports only Django and ``kliento.common
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from kliento.common.errors import DomainError
 
 
-def add_domain_error(form: forms.BaseForm, error: DomainError, field: Any = None) -> None:
+def add_domain_error(form: forms.BaseForm, error: DomainError, field: str | None = None) -> None:
     """Show ``error.message`` on ``form``: next to the field ``error.details["field"]``
     names when the form has that field, else next to ``field`` (the view's own guess, for
     services that name none) when the form has it, else as a non-field error."""

@@ -334,7 +334,8 @@ def _set_single(subject: Subject, item_key: str, value: Any, actor: Actor) -> No
         profile_value_set(subject=subject, item_key=item.key, value=value, actor=actor)
 
 
-# When several operations fail, the response carries the status of the gravest refusal.
+# When several operations fail, the response carries the gravest refusal (403, then 404);
+# otherwise it is changes_refused, and details.errors has each operation's own code.
 _SEVERITY = (ErrorCode.PERMISSION_DENIED, ErrorCode.NOT_FOUND)
 
 
