@@ -137,7 +137,7 @@ def test_a_second_token_with_the_same_name_is_409(cardholder_client: Client) -> 
         TOKENS_URL, data={"name": " Phone "}, content_type="application/json"
     )
 
-    body = assert_envelope(second, 409, "conflict")
+    body = assert_envelope(second, 409, "name_taken")
     assert body["details"] == {"field": "name"}
     assert ApiToken.objects.count() == 1
 

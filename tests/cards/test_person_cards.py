@@ -239,7 +239,7 @@ def test_blocking_over_the_api_and_twice(cardholder: User) -> None:
     assert first.status_code == 200
     assert first.json()["status"] == "blocked"
     assert second.status_code == 409
-    assert second.json()["code"] == "conflict"
+    assert second.json()["code"] == "card_not_active"
 
 
 # --- card change --------------------------------------------------------------
@@ -344,7 +344,7 @@ def test_the_phone_card_is_listed_but_cannot_be_blocked(cardholder: User) -> Non
 
     assert phone["kind"] == "phone"
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_failed"
+    assert response.json()["code"] == "card_not_blockable"
     assert Card.objects.get().status == Card.Status.ACTIVE
 
 

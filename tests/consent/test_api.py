@@ -91,13 +91,13 @@ def test_give_then_withdraw_one_purpose(bearer_client: Client) -> None:
         (
             {"purpose": "telepathy", "action": "give", "notice_version": "1"},
             422,
-            "validation_failed",
+            "value_invalid",
         ),
-        ({"purpose": "surveys", "action": "give", "notice_version": "7"}, 422, "validation_failed"),
+        ({"purpose": "surveys", "action": "give", "notice_version": "7"}, 422, "value_invalid"),
         (
             {"purpose": "surveys", "action": "withdraw", "notice_version": "7"},
             422,
-            "validation_failed",
+            "value_invalid",
         ),
         (
             {"purpose": "surveys", "action": "maybe", "notice_version": "1"},
@@ -134,7 +134,7 @@ def test_a_stale_notice_version_is_a_conflict(
     envelope = assert_envelope(
         post(bearer_client, {"purpose": "newsletter", "action": "give", "notice_version": "1"}),
         409,
-        "conflict",
+        "notice_changed",
     )
 
     assert envelope["details"]["current_version"] == "2"

@@ -157,9 +157,9 @@ def test_a_wording_fix_keeps_the_consent(
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
-        ({"purpose_key": "telepathy"}, ErrorCode.VALIDATION_FAILED),
-        ({"purpose_key": "email_marketing", "notice_version": "99"}, ErrorCode.VALIDATION_FAILED),
-        ({"purpose_key": "email_marketing", "channel": "fax"}, ErrorCode.VALIDATION_FAILED),
+        ({"purpose_key": "telepathy"}, ErrorCode.VALUE_INVALID),
+        ({"purpose_key": "email_marketing", "notice_version": "99"}, ErrorCode.VALUE_INVALID),
+        ({"purpose_key": "email_marketing", "channel": "fax"}, ErrorCode.VALUE_INVALID),
         ({"purpose_key": "email_marketing", "channel": "staff"}, ErrorCode.PERMISSION_DENIED),
     ],
 )
@@ -186,7 +186,7 @@ def test_giving_to_a_stale_notice_version_is_a_conflict(
     with pytest.raises(DomainError) as refused:
         give(subject, me, key="newsletter", notice_version="1")
 
-    assert refused.value.code == ErrorCode.CONFLICT
+    assert refused.value.code == ErrorCode.NOTICE_CHANGED
     assert refused.value.details["current_version"] == "2"
     assert ConsentEvent.objects.count() == 0
 
@@ -215,7 +215,7 @@ def test_staff_acting_for_the_person_must_give_a_reason(
                 actor=agent,
                 reason=reason,
             )
-        assert refused.value.code == ErrorCode.VALIDATION_FAILED
+        assert refused.value.code == ErrorCode.REASON_REQUIRED
         with pytest.raises(DomainError):
             services.consent_give(
                 subject=subject,

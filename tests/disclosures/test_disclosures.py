@@ -94,7 +94,7 @@ def test_partner_needs_the_persons_consent(
                               "actor": SYSTEM}  # fmt: skip
     with pytest.raises(DomainError) as caught:
         disclosure_record(**kwargs)
-    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert caught.value.code == ErrorCode.VALUE_INVALID
     assert "consent" in str(caught.value.message)
     _nothing_recorded()
 
@@ -128,7 +128,10 @@ def test_undeclared_items_purposes_and_bases_are_refused(
                               "actor": SYSTEM} | change  # fmt: skip
     with pytest.raises(DomainError) as caught:
         disclosure_record(**kwargs)
-    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    # an item missing from the catalogue is unknown; every other refusal is a bad value
+    assert caught.value.code == (
+        ErrorCode.ITEM_UNKNOWN if field == "item" else ErrorCode.VALUE_INVALID
+    )
     assert field in (caught.value.details.get("field"), *caught.value.details)
     _nothing_recorded()
 

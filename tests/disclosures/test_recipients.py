@@ -52,7 +52,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(
 ) -> None:
     with pytest.raises(DomainError) as caught:
         make_recipient(admin, kind, URL, **extra)
-    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert caught.value.code == ErrorCode.VALUE_INVALID
     assert caught.value.details["field"] == field
     assert not Recipient.objects.exists()
 

@@ -61,7 +61,7 @@ def test_the_person_sees_the_fee_and_nothing_is_charged_before_accepting(
         services.request_close(
             request=request, status="completed", outcome="x", actor=service_actor
         )
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == ErrorCode.FEE_PENDING
     # she opens the page: reason and amount, nothing changes by looking
     path = fee_link(message)
     page = client.get(path)
@@ -114,13 +114,13 @@ def test_no_fee_before_the_person_confirmed_and_not_two_at_once(
     request = make_request(service_actor)
     with pytest.raises(DomainError) as caught:
         decide(request, officer_actor)
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == ErrorCode.REQUEST_NOT_VERIFIED
     assert not Fee.objects.exists()
     verified = make_request(service_actor, verified=True)
     decide(verified, officer_actor)
     with pytest.raises(DomainError) as caught:
         decide(verified, officer_actor, amount_cents=500)
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == ErrorCode.FEE_PENDING
     assert Fee.objects.count() == 1
 
 
@@ -150,7 +150,7 @@ def test_bad_fee_input_is_refused_and_nothing_saved(
     request = make_request(service_actor, "erasure", verified=True)
     with pytest.raises(DomainError) as caught:
         decide(request, officer_actor, **overrides)
-    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert caught.value.code == ErrorCode.VALUE_INVALID
     assert not Fee.objects.exists()
     request.refresh_from_db()
     assert request.status == RequestStatus.VERIFIED

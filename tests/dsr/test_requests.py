@@ -125,7 +125,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(
     }  # fmt: skip
     with pytest.raises(DomainError) as caught:
         services.request_create(**data, actor=service_actor)
-    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert caught.value.code == ErrorCode.VALUE_INVALID
     assert not DataSubjectRequest.objects.exists()
     assert mail.outbox == []
 
@@ -159,7 +159,7 @@ def test_extension_once_by_at_most_two_months_with_reason_and_notice(
             services.request_extend(
                 request=request, months=months, reason=reason, actor=service_actor
             )
-        assert caught.value.code == ErrorCode.VALIDATION_FAILED
+        assert caught.value.code == ErrorCode.VALUE_INVALID
     request.refresh_from_db()
     assert request.due_at == due
     assert request.extended_at is None
@@ -176,7 +176,7 @@ def test_extension_once_by_at_most_two_months_with_reason_and_notice(
     # only once
     with pytest.raises(DomainError) as caught:
         services.request_extend(request=request, months=1, reason="Again", actor=service_actor)
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == ErrorCode.REQUEST_ALREADY_EXTENDED
 
 
 def test_closing_needs_verification_and_sends_the_outcome(
@@ -187,7 +187,7 @@ def test_closing_needs_verification_and_sends_the_outcome(
         services.request_close(
             request=request, status="completed", outcome="Here it is.", actor=service_actor
         )
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == ErrorCode.REQUEST_NOT_VERIFIED
     with pytest.raises(DomainError):
         services.request_close(
             request=request, status="completed", outcome=" ", actor=service_actor
@@ -209,7 +209,7 @@ def test_closing_needs_verification_and_sends_the_outcome(
     assert mail.outbox[0].to == ["anna.virtanen@example.fi"]
     with pytest.raises(DomainError) as caught:
         services.request_extend(request=request, months=1, reason="Late", actor=service_actor)
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == ErrorCode.REQUEST_ALREADY_CLOSED
 
 
 def test_a_verified_request_completes_with_the_outcome_sent(

@@ -88,14 +88,20 @@ def test_other_peoples_cards_still_check_in(
     assert Visit.objects.count() == 1
 
 
-@pytest.mark.parametrize(("kind", "verified"), [("restriction", False), ("access", True)])
+@pytest.mark.parametrize(
+    ("kind", "verified", "code"),
+    [
+        ("restriction", False, ErrorCode.REQUEST_NOT_VERIFIED),
+        ("access", True, ErrorCode.REQUEST_KIND_MISMATCH),
+    ],
+)
 def test_restriction_needs_a_verified_restriction_request(
-    anna: Subject, service_actor: Actor, kind: str, verified: bool
+    anna: Subject, service_actor: Actor, kind: str, verified: bool, code: ErrorCode
 ) -> None:
     request = make_request(service_actor, kind, verified=verified)
     with pytest.raises(DomainError) as caught:
         services.restriction_apply(request=request, actor=service_actor)
-    assert caught.value.code == ErrorCode.CONFLICT
+    assert caught.value.code == code
     assert not ProcessingRestriction.objects.exists()
 
 
@@ -108,7 +114,7 @@ def test_restriction_twice_and_lifting_without_reason_are_refused(
         services.restriction_apply(request=request, actor=service_actor)
     with pytest.raises(DomainError) as caught:
         services.restriction_lift(request=request, reason=" ", actor=service_actor)
-    assert caught.value.code == ErrorCode.VALIDATION_FAILED
+    assert caught.value.code == ErrorCode.VALUE_INVALID
     assert selectors.is_restricted(anna)
 
 

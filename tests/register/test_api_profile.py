@@ -225,7 +225,7 @@ def test_one_invalid_operation_stores_nothing_and_names_the_item(
     response = patch(bearer_client, body)
 
     # then the envelope names the item and nothing at all was stored
-    envelope = assert_envelope(response, 422, "validation_failed")
+    envelope = assert_envelope(response, 422, "changes_refused")
     assert [e["item"] for e in envelope["details"]["errors"]] == [item]
     assert stored(cardholder) == {"first_name": ["Anna"]}
 
@@ -235,7 +235,7 @@ def test_every_refused_operation_is_listed(bearer_client: Client) -> None:
         bearer_client, {"set": {"date_of_birth": "soon"}, "add": {"phone": "x", "email": "y"}}
     )
 
-    envelope = assert_envelope(response, 422, "validation_failed")
+    envelope = assert_envelope(response, 422, "changes_refused")
     assert {(e["op"], e["item"]) for e in envelope["details"]["errors"]} == {
         ("set", "date_of_birth"),
         ("add", "phone"),

@@ -133,7 +133,7 @@ def test_a_draw_runs_only_after_the_end_and_only_once(marketing: Actor) -> None:
     enter(survey, entrants(2))
     with pytest.raises(DomainError, match="after its end date") as raised:
         draws.draw_run(survey=survey, actor=marketing)
-    assert raised.value.code == ErrorCode.CONFLICT
+    assert raised.value.code == ErrorCode.DRAW_NOT_DUE
     close(survey)
     draws.draw_run(survey=survey, actor=marketing)
     with pytest.raises(DomainError, match="already been drawn"):

@@ -94,7 +94,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(
 ) -> None:
     with pytest.raises(DomainError) as raised:
         make_survey(marketing, **change)
-    assert raised.value.code == ErrorCode.VALIDATION_FAILED
+    assert raised.value.code == ErrorCode.VALUE_INVALID
     assert not Survey.objects.exists()
     assert not Question.objects.exists()
     assert not AuditEntry.objects.filter(action="survey.create").exists()
@@ -134,7 +134,7 @@ def test_a_second_answer_is_refused_and_changes_nothing(cardholder: User, market
             survey=survey, subject=subject, answers=answers("Second", single=1), actor=me
         )
 
-    assert raised.value.code == ErrorCode.CONFLICT
+    assert raised.value.code == ErrorCode.ALREADY_ANSWERED
     assert Response.objects.filter(survey=survey).count() == 1
     assert _counts(survey) == before
     own = services.response_read_own(survey=survey, subject=subject, actor=me)
@@ -222,7 +222,7 @@ def test_bad_answers_are_refused_and_nothing_is_stored(
         services.response_submit(
             survey=survey, subject=subject, answers=bad, actor=Actor.person(cardholder)
         )
-    assert raised.value.code == ErrorCode.VALIDATION_FAILED
+    assert raised.value.code == ErrorCode.VALUE_INVALID
     assert not Response.objects.exists()
     assert sum(_counts(survey).values()) == 0
 

@@ -63,7 +63,7 @@ def token_create(
         )
         if clash:
             raise DomainError(
-                ErrorCode.CONFLICT,
+                ErrorCode.NAME_TAKEN,
                 _("You already have a token with this name. Choose another name."),
                 details={"field": "name"},
             )

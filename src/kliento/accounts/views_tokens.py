@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kliento.accounts import selectors, tokens
 from kliento.accounts.models import ApiToken, User
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 
 EXPIRY_CHOICES = [
     ("30", gettext_lazy("30 days")),
@@ -66,7 +67,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
                 expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
             )
         except DomainError as exc:
-            form.add_error("name", str(exc.message))
+            add_domain_error(form, exc, "name")
         else:
             form = TokenCreateForm()
     return render(

@@ -42,7 +42,7 @@ def people_search(*, kind: str, value: str, actor: Actor) -> list[Subject]:
     number (``kind``); erased subjects are never found. Bad input is a DomainError."""
     require_actor(actor)
     if kind not in SEARCH_ITEMS:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("This item cannot be searched."))
+        raise DomainError(ErrorCode.ITEM_NOT_SUPPORTED, _("This item cannot be searched."))
     found = (
         _by_card(value)
         if kind == "card"

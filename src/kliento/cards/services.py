@@ -182,14 +182,14 @@ def card_block(*, card: Card, actor: Actor, reason: str) -> Card:
     require_actor(actor)
     if card.kind == Card.Kind.PHONE:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.CARD_NOT_BLOCKABLE,
             _("The phone QR code cannot be blocked: each code expires within a minute."),
         )
     updated = Card.objects.filter(pk=card.pk, status=Card.Status.ACTIVE).update(
         status=Card.Status.BLOCKED, blocked_at=timezone.now()
     )
     if not updated:
-        raise DomainError(ErrorCode.CONFLICT, _("This card is not in use any more."))
+        raise DomainError(ErrorCode.CARD_NOT_ACTIVE, _("This card is not in use any more."))
     card.refresh_from_db()
     audit_record(
         actor=actor, action="card.block", subject_id=card.holder.public_id if card.holder else None,
@@ -204,7 +204,9 @@ def card_change_start(*, new_card_input: str, actor: Actor) -> tuple[CardChange,
     require_actor(actor)
     found = card_for_scan(identifiers.parse(new_card_input), create=True)
     if found.card.holder_id is not None:
-        raise DomainError(ErrorCode.CONFLICT, _("This card is already registered to someone."))
+        raise DomainError(
+            ErrorCode.CARD_ALREADY_LINKED, _("This card is already registered to someone.")
+        )
     code = identifiers.new_code()
     change = CardChange.objects.create(
         new_card=found.card,

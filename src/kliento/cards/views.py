@@ -120,7 +120,7 @@ def card_block(request: HttpRequest, card_id: UUID) -> HttpResponse:
         try:
             services.card_block(card=card, actor=actor, reason="lost (blocked by the holder)")
         except DomainError as error:
-            if error.code not in (ErrorCode.CONFLICT, ErrorCode.VALIDATION_FAILED):
+            if error.code not in (ErrorCode.CARD_NOT_ACTIVE, ErrorCode.CARD_NOT_BLOCKABLE):
                 raise
             messages.error(request, str(error.message))
         else:

@@ -2,7 +2,10 @@
 
 Services raise ``DomainError``; the API turns it into the envelope
 ``{"code": ..., "message": ..., "details": {...}}`` with the status the code maps to,
-and pages show ``message`` as a form error.
+and pages show ``message`` as a form error (``kliento.common.forms.add_domain_error``).
+
+One code per kind of refusal, so that a client can act on the code alone; every code is
+documented in docs/api.md (a test holds the table to this enum and to its statuses).
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     MALFORMED_JSON = "malformed_json"
     BODY_TOO_LARGE = "body_too_large"
-    VALIDATION_FAILED = "validation_failed"
+    VALIDATION_FAILED = "validation_failed"  # framework: body or parameters off the schema
     NOT_AUTHENTICATED = "not_authenticated"
     INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a secret)
     PERMISSION_DENIED = "permission_denied"
     CSRF_FAILED = "csrf_failed"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
-    CONFLICT = "conflict"
+    CONFLICT = "conflict"  # framework: a 409 from outside the services, never a service
     RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
     # cards and check-in
@@ -39,6 +42,45 @@ class ErrorCode(StrEnum):
     CODE_INVALID = "code_invalid"
     # data subject rights
     PROCESSING_RESTRICTED = "processing_restricted"
+    # Input a service refuses (422): the client corrects the input and sends it again.
+    # ``validation_failed`` above stays the framework's answer to a body or parameter that
+    # does not fit the schema; services raise these instead.
+    VALUE_INVALID = "value_invalid"  # a value is missing, malformed, out of range or not a choice
+    REASON_REQUIRED = "reason_required"  # staff must state a purpose or reason for the action
+    CONFIRMATION_REQUIRED = "confirmation_required"  # a risky change needs typed confirmation
+    ITEM_UNKNOWN = "item_unknown"  # no data item with that key in the catalogue
+    ITEM_NOT_SUPPORTED = "item_not_supported"  # the item cannot be edited/searched/shared
+    ITEM_MULTIVALUED = "item_multivalued"  # the item has several values: change them one by one
+    CHANGES_REFUSED = "changes_refused"  # a profile patch refused: see ``details.errors``
+    CARD_NOT_BLOCKABLE = "card_not_blockable"  # the phone QR code expires by itself
+    NO_POINTS_REWARDS = "no_points_rewards"  # the program has no points rewards to redeem
+    NOT_A_DRAW = "not_a_draw"  # only a prize draw has winners
+    # State refusals (409): the request is well formed but the stored state forbids it.
+    NAME_TAKEN = "name_taken"  # a usable token or integration already has this name
+    CHANGED_SINCE_READ = "changed_since_read"  # data changed since the form was read: reload
+    NOTICE_CHANGED = "notice_changed"  # consent to an old notice: read the current one
+    CARD_ALREADY_LINKED = "card_already_linked"  # the card is registered to someone
+    CARD_NOT_ACTIVE = "card_not_active"  # the card is already blocked or replaced
+    CARD_ERASED = "card_erased"  # the visit's card was erased: no replay, no reversal
+    PREMISES_CLOSED = "premises_closed"  # the premises take no check-ins
+    ALREADY_REVERSED = "already_reversed"  # the transaction was reversed before
+    REWARD_ALREADY_USED = "reward_already_used"  # the visit's reward was used: no reversal
+    LAST_OWNER = "last_owner"  # a merchant keeps at least one owner
+    CANNOT_REMOVE_SELF = "cannot_remove_self"  # a member cannot remove themselves
+    ALREADY_ANSWERED = "already_answered"  # the person has answered this survey
+    DRAW_NOT_DUE = "draw_not_due"  # the draw's end date has not passed
+    DRAW_ALREADY_RUN = "draw_already_run"  # the prize draw has been drawn
+    # data subject requests (409)
+    REQUEST_ALREADY_CLOSED = "request_already_closed"
+    REQUEST_ALREADY_VERIFIED = "request_already_verified"
+    REQUEST_NOT_VERIFIED = "request_not_verified"  # the person has not verified it yet
+    REQUEST_ALREADY_EXTENDED = "request_already_extended"  # the due date extends only once
+    REQUEST_KIND_MISMATCH = "request_kind_mismatch"  # the action does not fit the kind
+    REQUEST_ALREADY_APPLIED = "request_already_applied"  # the action has been done
+    FEE_PENDING = "fee_pending"  # a proposed fee waits for the person's answer
+    FEE_ALREADY_ANSWERED = "fee_already_answered"
+    ALREADY_RESTRICTED = "already_restricted"  # processing is restricted already
+    NOT_RESTRICTED = "not_restricted"  # there is no restriction to lift
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -65,6 +107,42 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.REWARD_UNAVAILABLE: 409,
     ErrorCode.CODE_INVALID: 422,
     ErrorCode.PROCESSING_RESTRICTED: 409,
+    # input refusals
+    ErrorCode.VALUE_INVALID: 422,
+    ErrorCode.REASON_REQUIRED: 422,
+    ErrorCode.CONFIRMATION_REQUIRED: 422,
+    ErrorCode.ITEM_UNKNOWN: 422,
+    ErrorCode.ITEM_NOT_SUPPORTED: 422,
+    ErrorCode.ITEM_MULTIVALUED: 422,
+    ErrorCode.CHANGES_REFUSED: 422,
+    ErrorCode.CARD_NOT_BLOCKABLE: 422,
+    ErrorCode.NO_POINTS_REWARDS: 422,
+    ErrorCode.NOT_A_DRAW: 422,
+    # state refusals
+    ErrorCode.NAME_TAKEN: 409,
+    ErrorCode.CHANGED_SINCE_READ: 409,
+    ErrorCode.NOTICE_CHANGED: 409,
+    ErrorCode.CARD_ALREADY_LINKED: 409,
+    ErrorCode.CARD_NOT_ACTIVE: 409,
+    ErrorCode.CARD_ERASED: 409,
+    ErrorCode.PREMISES_CLOSED: 409,
+    ErrorCode.ALREADY_REVERSED: 409,
+    ErrorCode.REWARD_ALREADY_USED: 409,
+    ErrorCode.LAST_OWNER: 409,
+    ErrorCode.CANNOT_REMOVE_SELF: 409,
+    ErrorCode.ALREADY_ANSWERED: 409,
+    ErrorCode.DRAW_NOT_DUE: 409,
+    ErrorCode.DRAW_ALREADY_RUN: 409,
+    ErrorCode.REQUEST_ALREADY_CLOSED: 409,
+    ErrorCode.REQUEST_ALREADY_VERIFIED: 409,
+    ErrorCode.REQUEST_NOT_VERIFIED: 409,
+    ErrorCode.REQUEST_ALREADY_EXTENDED: 409,
+    ErrorCode.REQUEST_KIND_MISMATCH: 409,
+    ErrorCode.REQUEST_ALREADY_APPLIED: 409,
+    ErrorCode.FEE_PENDING: 409,
+    ErrorCode.FEE_ALREADY_ANSWERED: 409,
+    ErrorCode.ALREADY_RESTRICTED: 409,
+    ErrorCode.NOT_RESTRICTED: 409,
 }
 
 

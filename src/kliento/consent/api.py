@@ -65,8 +65,8 @@ def consents_get(request: HttpRequest) -> dict[str, Any]:
     throttle=[ScopedUserThrottle("consent_change", "60/m")],
     summary="Give or withdraw one purpose",
     description=(
-        "Gives or withdraws one purpose. 422 validation_failed for an unknown purpose or "
-        "notice version; 409 conflict when giving consent to a notice version that is no "
+        "Gives or withdraws one purpose. 422 value_invalid for an unknown purpose or "
+        "notice version; 409 notice_changed when giving consent to a notice version that is no "
         "longer current (read GET /me/consents again). Withdrawal accepts any published "
         "version. Nothing is recorded when the request is refused, and giving or "
         "withdrawing again what is already so records nothing new."

@@ -22,7 +22,7 @@ def purpose_get(key: str) -> ConsentPurpose:
         return PURPOSES[key]
     except KeyError:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("Unknown consent purpose."),
             details={"purpose": key, "known": sorted(PURPOSES)},
         ) from None

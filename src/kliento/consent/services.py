@@ -38,7 +38,7 @@ def _notice(purpose: ConsentPurpose, version: str) -> Notice:
     notice = purpose.notice(version)
     if notice is None:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("Unknown notice version."),
             details={
                 "purpose": purpose.key,
@@ -52,7 +52,7 @@ def _notice(purpose: ConsentPurpose, version: str) -> Notice:
 def _check_channel(*, channel: str, actor: Actor, reason: str) -> None:
     if channel not in ConsentEvent.Channel.values:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("Unknown channel."), details={"channel": channel}
+            ErrorCode.VALUE_INVALID, _("Unknown channel."), details={"channel": channel}
         )
     on_behalf = actor.kind == ActorKind.STAFF
     if on_behalf != (channel == ConsentEvent.Channel.STAFF):
@@ -66,7 +66,7 @@ def _check_channel(*, channel: str, actor: Actor, reason: str) -> None:
         )
     if on_behalf and not reason.strip():
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.REASON_REQUIRED,
             _("Staff must give a reason."),
             details={"reason": "required"},
         )
@@ -133,7 +133,7 @@ def consent_give(
     notice = _notice(purpose, notice_version or purpose.current.version)
     if notice != purpose.current:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            ErrorCode.NOTICE_CHANGED,
             _("The notice has changed. Read the current notice and decide again."),
             details={
                 "purpose": purpose.key,
@@ -277,7 +277,7 @@ def consent_history_read(
         raise DomainError(ErrorCode.PERMISSION_DENIED, _("Your role may not read consents."))
     if not reason.strip():
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.REASON_REQUIRED,
             _("Staff must give a reason."),
             details={"reason": "required"},
         )

@@ -35,7 +35,7 @@ _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _invalid(message: object, **details: object) -> DomainError:
-    return DomainError(ErrorCode.VALIDATION_FAILED, message, details=dict(details))  # type: ignore[arg-type]
+    return DomainError(ErrorCode.VALUE_INVALID, message, details=dict(details))  # type: ignore[arg-type]
 
 
 def _require_recipient_staff(actor: Actor) -> None:

@@ -59,11 +59,11 @@ def _text(value: str, *, field: str, max_length: int, required: bool = True) -> 
     value = value.strip()
     if required and not value:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("This field is required."), details={field: "required"}
+            ErrorCode.VALUE_INVALID, _("This field is required."), details={field: "required"}
         )
     if len(value) > max_length:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("This text is too long."), details={field: "too_long"}
+            ErrorCode.VALUE_INVALID, _("This text is too long."), details={field: "too_long"}
         )
     return value
 
@@ -109,7 +109,7 @@ def _in_language(request: DataSubjectRequest) -> translation.override:
 
 def _open(request: DataSubjectRequest) -> None:
     if request.is_closed:
-        raise DomainError(ErrorCode.CONFLICT, _("This request is already closed."))
+        raise DomainError(ErrorCode.REQUEST_ALREADY_CLOSED, _("This request is already closed."))
 
 
 def _send_verification(request: DataSubjectRequest, *, site: str) -> None:
@@ -139,18 +139,18 @@ def request_create(
     _require_role(actor, HANDLER_ROLES)
     if kind not in RequestKind.values:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("Unknown kind of request."), details={"kind": kind}
+            ErrorCode.VALUE_INVALID, _("Unknown kind of request."), details={"kind": kind}
         )
     if channel not in RequestChannel.values:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("Unknown channel."), details={"channel": channel}
+            ErrorCode.VALUE_INVALID, _("Unknown channel."), details={"channel": channel}
         )
     details = _text(details, field="details", max_length=2000, required=False)
     user = User.objects.filter(email__iexact=login_email.strip(), is_active=True).first()
     subject = Subject.objects.filter(user=user, erased_at__isnull=True).first() if user else None
     if subject is None:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("No account has this login e-mail address."),
             details={"login_email": "unknown"},
         )
@@ -178,7 +178,9 @@ def request_verification_resend(
     _require_role(actor, HANDLER_ROLES)
     _open(request)
     if request.verified_at is not None:
-        raise DomainError(ErrorCode.CONFLICT, _("This request is already verified."))
+        raise DomainError(
+            ErrorCode.REQUEST_ALREADY_VERIFIED, _("This request is already verified.")
+        )
     _event(request, action="verification_sent", actor=actor)
     _audit(request, action="verification_resend", actor=actor)
     _send_verification(request, site=site)
@@ -253,10 +255,12 @@ def request_extend(
     _require_role(actor, HANDLER_ROLES)
     _open(request)
     if request.extended_at is not None:
-        raise DomainError(ErrorCode.CONFLICT, _("The due date has already been extended once."))
+        raise DomainError(
+            ErrorCode.REQUEST_ALREADY_EXTENDED, _("The due date has already been extended once.")
+        )
     if months not in range(1, MAX_EXTENSION_MONTHS + 1):
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("A request can be extended by one or two months."),
             details={"months": months},
         )
@@ -295,7 +299,7 @@ def request_close(
     _open(request)
     if status not in (RequestStatus.COMPLETED, RequestStatus.REFUSED):
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("Choose completed or refused."),
             details={"status": status},
         )
@@ -303,10 +307,10 @@ def request_close(
     if status == RequestStatus.COMPLETED:
         if request.verified_at is None:
             raise DomainError(
-                ErrorCode.CONFLICT, _("The person has not verified this request yet.")
+                ErrorCode.REQUEST_NOT_VERIFIED, _("The person has not verified this request yet.")
             )
         if request.fees.filter(state=Fee.State.PROPOSED).exists():
-            raise DomainError(ErrorCode.CONFLICT, _("A fee is waiting for the person's answer."))
+            raise DomainError(ErrorCode.FEE_PENDING, _("A fee is waiting for the person's answer."))
     request.status = status
     request.outcome = outcome
     request.closed_at = timezone.now()
@@ -348,25 +352,27 @@ def fee_decide(
     _open(request)
     if ground not in Fee.Ground.values:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("Unknown ground for a fee."), details={"ground": ground}
+            ErrorCode.VALUE_INVALID, _("Unknown ground for a fee."), details={"ground": ground}
         )
     if ground == Fee.Ground.EXTRA_COPIES and request.kind != RequestKind.ACCESS:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("A fee for extra copies applies only to an access request."),
             details={"ground": ground},
         )
     if not 0 < amount_cents <= MAX_FEE_CENTS:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("The amount must be more than 0 and at most 100 euros."),
             details={"amount_cents": amount_cents},
         )
     reason = _text(reason, field="reason", max_length=1000)
     if request.verified_at is None:
-        raise DomainError(ErrorCode.CONFLICT, _("The person has not verified this request yet."))
+        raise DomainError(
+            ErrorCode.REQUEST_NOT_VERIFIED, _("The person has not verified this request yet.")
+        )
     if request.fees.filter(state=Fee.State.PROPOSED).exists():
-        raise DomainError(ErrorCode.CONFLICT, _("A fee is already waiting for an answer."))
+        raise DomainError(ErrorCode.FEE_PENDING, _("A fee is already waiting for an answer."))
     fee = Fee.objects.create(
         request=request, ground=ground, amount_cents=amount_cents, reason=reason,
         decided_by=actor.id,
@@ -422,7 +428,9 @@ def fee_answer(*, token: str, accept: bool) -> Fee:
         .get(pk=fee.pk)
     )
     if fee.state != Fee.State.PROPOSED:
-        raise DomainError(ErrorCode.CONFLICT, _("You have already answered about this fee."))
+        raise DomainError(
+            ErrorCode.FEE_ALREADY_ANSWERED, _("You have already answered about this fee.")
+        )
     request = fee.request
     _open(request)
     user = request.subject.user
@@ -442,11 +450,15 @@ def fee_answer(*, token: str, accept: bool) -> Fee:
 def _verified_open(request: DataSubjectRequest, kind: RequestKind) -> None:
     _open(request)
     if request.kind != kind:
-        raise DomainError(ErrorCode.CONFLICT, _("This action does not fit this kind of request."))
+        raise DomainError(
+            ErrorCode.REQUEST_KIND_MISMATCH, _("This action does not fit this kind of request.")
+        )
     if request.verified_at is None:
-        raise DomainError(ErrorCode.CONFLICT, _("The person has not verified this request yet."))
+        raise DomainError(
+            ErrorCode.REQUEST_NOT_VERIFIED, _("The person has not verified this request yet.")
+        )
     if request.applied_at is not None:
-        raise DomainError(ErrorCode.CONFLICT, _("This has already been done."))
+        raise DomainError(ErrorCode.REQUEST_ALREADY_APPLIED, _("This has already been done."))
 
 
 @transaction.atomic
@@ -458,7 +470,7 @@ def restriction_apply(*, request: DataSubjectRequest, actor: Actor) -> Processin
     if ProcessingRestriction.objects.filter(
         subject=request.subject, lifted_at__isnull=True
     ).exists():
-        raise DomainError(ErrorCode.CONFLICT, _("Processing is already restricted."))
+        raise DomainError(ErrorCode.ALREADY_RESTRICTED, _("Processing is already restricted."))
     restriction = ProcessingRestriction.objects.create(
         subject=request.subject, reason=request.get_kind_display()
     )
@@ -478,7 +490,7 @@ def restriction_lift(*, request: DataSubjectRequest, reason: str, actor: Actor) 
         subject=request.subject, lifted_at__isnull=True
     ).first()
     if restriction is None:
-        raise DomainError(ErrorCode.CONFLICT, _("Processing is not restricted."))
+        raise DomainError(ErrorCode.NOT_RESTRICTED, _("Processing is not restricted."))
     restriction.lifted_at = timezone.now()
     restriction.save(update_fields=["lifted_at"])
     _event(request, action="restriction_lifted", actor=actor, note=reason)

@@ -80,7 +80,7 @@ def required_languages(segment_language: str) -> tuple[str, ...]:
 
 def _invalid(field: str, message: str) -> DomainError:
     return DomainError(
-        ErrorCode.VALIDATION_FAILED, message, details={"field": field, "message": message}
+        ErrorCode.VALUE_INVALID, message, details={"field": field, "message": message}
     )
 
 

@@ -67,7 +67,7 @@ def merchant_set_status(*, merchant: Merchant, status: str, actor: Actor) -> Mer
     """Approve or suspend a merchant. Administrators only."""
     _require_administrator(actor)
     if status not in Merchant.Status.values:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Unknown status."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Unknown status."))
     merchant.status = status
     fields = ["status"]
     if status == Merchant.Status.APPROVED and merchant.approved_at is None:
@@ -120,12 +120,12 @@ def invitation_create(
     require_manager(membership)
     require_active(membership.merchant)
     if role not in Membership.Role.values:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Unknown role."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Unknown role."))
     if role == Membership.Role.OWNER and membership.role != Membership.Role.OWNER:
         raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only an owner may invite an owner."))
     if role == Membership.Role.CASHIER and not premises:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("Choose the premises where the cashier works.")
+            ErrorCode.VALUE_INVALID, _("Choose the premises where the cashier works.")
         )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -218,7 +218,7 @@ def premises_update(
     if premises.merchant_id != membership.merchant_id:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     if not name.strip():
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Give the premises a name."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Give the premises a name."))
     premises.name, premises.street = name.strip(), street.strip()
     premises.postal_code, premises.city = postal_code.strip(), city.strip()
     premises.save(update_fields=["name", "street", "postal_code", "city"])
@@ -237,7 +237,7 @@ def membership_remove(*, membership: Membership, member: Membership, actor: Acto
     if member.merchant_id != membership.merchant_id:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     if member.pk == membership.pk:
-        raise DomainError(ErrorCode.CONFLICT, _("You cannot remove yourself."))
+        raise DomainError(ErrorCode.CANNOT_REMOVE_SELF, _("You cannot remove yourself."))
     if member.role == Membership.Role.OWNER:
         if membership.role != Membership.Role.OWNER:
             raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only an owner may remove an owner."))
@@ -245,7 +245,7 @@ def membership_remove(*, membership: Membership, member: Membership, actor: Acto
             merchant_id=membership.merchant_id, role=Membership.Role.OWNER
         )
         if owners.count() <= 1:
-            raise DomainError(ErrorCode.CONFLICT, _("A merchant needs at least one owner."))
+            raise DomainError(ErrorCode.LAST_OWNER, _("A merchant needs at least one owner."))
     member.delete()
     audit_record(
         actor=actor,

@@ -44,7 +44,7 @@ def export_open(
         raise DomainError(ErrorCode.NOT_FOUND, _("This person's data has been erased."))
     if not actor.is_user(subject.user):
         if not purpose.strip():
-            raise DomainError(ErrorCode.VALIDATION_FAILED, _("State the purpose of this access."))
+            raise DomainError(ErrorCode.REASON_REQUIRED, _("State the purpose of this access."))
         with transaction.atomic():
             audit_record(
                 actor=actor,

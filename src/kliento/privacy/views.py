@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.privacy import services
 from kliento.privacy.export import Section, item_about, section_counts
 from kliento.privacy.forms import CancelAccountForm
@@ -167,7 +168,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
         try:
             services.account_cancel(subject=subject, actor=Actor.person(user, request))
         except DomainError as error:
-            form.add_error(None, str(error.message))
+            add_domain_error(form, error)
         else:
             logout(request)
             return render(request, "privacy/cancelled.html")

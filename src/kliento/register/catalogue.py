@@ -279,7 +279,7 @@ def get(key: str) -> Item:
         return BY_KEY[key]
     except KeyError:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.ITEM_UNKNOWN,
             _("Unknown data item."),
             details={"item": key},
         ) from None

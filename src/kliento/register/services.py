@@ -117,7 +117,7 @@ def _editable(item_key: str) -> Item:
     item = catalogue.get(item_key)
     if not item.in_profile:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.ITEM_NOT_SUPPORTED,
             _("This item cannot be changed in the profile."),
             details={"item": item_key},
         )
@@ -271,9 +271,7 @@ def profile_read(
         rows_list = list(rows)
         if not own:
             if not purpose.strip():
-                raise DomainError(
-                    ErrorCode.VALIDATION_FAILED, _("State the purpose of this access.")
-                )
+                raise DomainError(ErrorCode.REASON_REQUIRED, _("State the purpose of this access."))
             audit_record(
                 actor=actor,
                 action="profile.read",
@@ -297,7 +295,7 @@ def subjects_by_lookup(*, item_key: str, value: Any) -> list[Subject]:
     through the blind index; the login e-mail is searched too."""
     item = catalogue.get(item_key)
     if not item.lookup:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("This item cannot be searched."))
+        raise DomainError(ErrorCode.ITEM_NOT_SUPPORTED, _("This item cannot be searched."))
     normalised = values.normalise(item, value)
     index = _lookup(item, normalised)
     found = Subject.objects.filter(values__item=item.key, values__lookup=index)
@@ -325,7 +323,7 @@ def _set_single(subject: Subject, item_key: str, value: Any, actor: Actor) -> No
     item = _editable(item_key)
     if item.multiple:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.ITEM_MULTIVALUED,
             _("This item can have several values: add, update or delete them one by one."),
             details={"item": item.key},
         )
@@ -335,8 +333,9 @@ def _set_single(subject: Subject, item_key: str, value: Any, actor: Actor) -> No
         profile_value_set(subject=subject, item_key=item.key, value=value, actor=actor)
 
 
-# When several operations fail, the response carries the status of the gravest refusal.
-_SEVERITY = (ErrorCode.PERMISSION_DENIED, ErrorCode.NOT_FOUND, ErrorCode.VALIDATION_FAILED)
+# When several operations fail, the response carries the gravest refusal (403, then 404);
+# otherwise it is changes_refused, and details.errors has each operation's own code.
+_SEVERITY = (ErrorCode.PERMISSION_DENIED, ErrorCode.NOT_FOUND)
 
 
 @transaction.atomic
@@ -402,7 +401,7 @@ def profile_patch(*, subject: Subject, patch: ProfilePatch, actor: Actor) -> Non
 
     if errors:
         codes = {error["code"] for error in errors}
-        code = next((c for c in _SEVERITY if c in codes), ErrorCode.VALIDATION_FAILED)
+        code = next((c for c in _SEVERITY if c in codes), ErrorCode.CHANGES_REFUSED)
         raise DomainError(
             code, _("Nothing was changed: some changes were refused."), details={"errors": errors}
         )

@@ -22,7 +22,7 @@ DEFAULT_PHONE_REGION = "FI"
 
 def _invalid(item: Item, message: str) -> DomainError:
     return DomainError(
-        ErrorCode.VALIDATION_FAILED, message, details={"item": item.key, "message": message}
+        ErrorCode.VALUE_INVALID, message, details={"item": item.key, "message": message}
     )
 
 

@@ -58,7 +58,7 @@ def integration_create(
     clean = name.strip()
     if not clean:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.VALUE_INVALID,
             _("Give the integration a name."),
             details={"field": "name"},
         )
@@ -66,7 +66,7 @@ def integration_create(
         merchant=membership.merchant, name=clean, revoked_at__isnull=True
     ).exists():
         raise DomainError(
-            ErrorCode.CONFLICT,
+            ErrorCode.NAME_TAKEN,
             _("An integration with this name exists. Choose another name."),
             details={"field": "name"},
         )

@@ -24,7 +24,7 @@ def _shareable(item_key: str) -> catalogue.Item:
     item = catalogue.get(item_key)
     if not item.shareable:
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.ITEM_NOT_SUPPORTED,
             _("This item cannot be shared with merchants."),
             details={"item": item_key},
         )
@@ -98,7 +98,7 @@ def grants_set(
         subject=subject, merchant=merchant
     ):
         raise DomainError(
-            ErrorCode.CONFLICT,
+            ErrorCode.CHANGED_SINCE_READ,
             _(
                 "What you share with this merchant changed after this page was opened. "
                 "Nothing was changed: check the choices below and save again."
@@ -107,7 +107,7 @@ def grants_set(
     new_special = special - set(current)
     if new_special and confirm_special_for.strip().casefold() != merchant.name.casefold():
         raise DomainError(
-            ErrorCode.VALIDATION_FAILED,
+            ErrorCode.CONFIRMATION_REQUIRED,
             _("Confirm sharing health data by typing the merchant's name."),
             details={"items": sorted(new_special), "merchant": merchant.name},
         )

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.merchants.forms import DomainErrorsMixin
 from kliento.merchants.models import Membership
 from kliento.merchants.views import member_actor, member_view, page, to
@@ -42,7 +43,7 @@ def integration_list(request: HttpRequest, membership: Membership) -> HttpRespon
                 actor=member_actor(request, membership),
             )
         except DomainError as error:
-            form.add_domain_error(error, error.details.get("field"))
+            add_domain_error(form, error)
         else:
             form = IntegrationForm()
     context = {

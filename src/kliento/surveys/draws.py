@@ -65,15 +65,15 @@ def draw_run(*, survey: Survey, actor: Actor) -> Draw:
     require_marketing(actor)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.kind != Survey.Kind.DRAW:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Only a prize draw has winners."))
+        raise DomainError(ErrorCode.NOT_A_DRAW, _("Only a prize draw has winners."))
     if timezone.localdate() <= survey.ends_on:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            ErrorCode.DRAW_NOT_DUE,
             _("The draw can be run only after its end date."),
             details={"ends_on": str(survey.ends_on)},
         )
     if Draw.objects.filter(survey=survey).exists():
-        raise DomainError(ErrorCode.CONFLICT, _("This prize draw has already been drawn."))
+        raise DomainError(ErrorCode.DRAW_ALREADY_RUN, _("This prize draw has already been drawn."))
     now = timezone.now()
     entrants = eligible_entrants(survey=survey, at=now)
     seed = secrets.token_hex(32)

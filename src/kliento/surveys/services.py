@@ -64,7 +64,7 @@ class QuestionDraft:
 
 
 def _invalid(message: str, **details: Any) -> DomainError:
-    return DomainError(ErrorCode.VALIDATION_FAILED, message, details=details)
+    return DomainError(ErrorCode.VALUE_INVALID, message, details=details)
 
 
 def _check_languages(texts: dict[str, str], what: str) -> None:
@@ -276,7 +276,7 @@ def response_submit(
 
 
 def _already_answered() -> DomainError:
-    return DomainError(ErrorCode.CONFLICT, _("You have already answered this survey."))
+    return DomainError(ErrorCode.ALREADY_ANSWERED, _("You have already answered this survey."))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.register.models import Subject
 from kliento.register.services import subject_of
 from kliento.surveys import selectors, services
@@ -65,8 +66,8 @@ def survey_answer(request: HttpRequest, survey_id: UUID) -> HttpResponse:
                     survey=survey, subject=subject, answers=form.answers(), actor=actor
                 )
             except DomainError as error:
-                if error.code == ErrorCode.VALIDATION_FAILED:
-                    form.add_error(None, str(error.message))
+                if error.code == ErrorCode.VALUE_INVALID:
+                    add_domain_error(form, error)
                 else:
                     messages.warning(request, str(error.message))
                     return redirect("surveys:answer", survey_id=survey.public_id)

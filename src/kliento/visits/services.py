@@ -82,9 +82,9 @@ def checkin_record(
     merchant: Merchant = premises.merchant
     require_active(merchant)
     if not premises.is_open:
-        raise DomainError(ErrorCode.CONFLICT, _("These premises are closed for check-ins."))
+        raise DomainError(ErrorCode.PREMISES_CLOSED, _("These premises are closed for check-ins."))
     if amount_cents is not None and not 0 <= amount_cents <= 10_000_000:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("The amount is not valid."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("The amount is not valid."))
     scanned = identifiers.parse(card_input)
     request_hash = _request_hash(card_input, amount_cents, redeem_reward)
     if idempotency_key:
@@ -118,7 +118,7 @@ def _replay(merchant: Merchant, key: str, request_hash: bytes) -> CheckIn | None
             _("This idempotency key was used for a different check-in."),
         )
     if visit.card is None:  # the card was erased since: the replay cannot be rebuilt
-        raise DomainError(ErrorCode.CONFLICT, _("This check-in can no longer be replayed."))
+        raise DomainError(ErrorCode.CARD_ERASED, _("This check-in can no longer be replayed."))
     return _state(visit, visit.card, code=None, earned={}, redeemed=None, replayed=True)
 
 
@@ -241,7 +241,7 @@ def points_claim_reward(*, program: LoyaltyProgram, card: Card, actor: Actor) ->
     require_actor(actor)
     require_active(program.merchant)
     if program.kind != LoyaltyProgram.Kind.POINTS or not program.reward_points:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("This program has no points rewards."))
+        raise DomainError(ErrorCode.NO_POINTS_REWARDS, _("This program has no points rewards."))
     card_ids = loyalty.account_card_ids(card, lock=True)
     balance = loyalty.balances([program.pk], card_ids)[program.pk]
     if balance.points < program.reward_points:
@@ -271,7 +271,7 @@ def visit_reverse(*, visit: Visit, actor: Actor, reason: str) -> list[LedgerEntr
     reward it filled, if that is still unused."""
     require_actor(actor)
     if not reason.strip():
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Give a reason for the reversal."))
+        raise DomainError(ErrorCode.REASON_REQUIRED, _("Give a reason for the reversal."))
     own = Visit.objects.filter(merchant_id=visit.merchant_id)
     if actor.kind == ActorKind.TERMINAL:
         own = own.filter(terminal__public_id=actor.id)
@@ -283,7 +283,7 @@ def visit_reverse(*, visit: Visit, actor: Actor, reason: str) -> list[LedgerEntr
             ErrorCode.PERMISSION_DENIED, _("You can reverse only your own last transaction.")
         )
     if visit.card is None:
-        raise DomainError(ErrorCode.CONFLICT, _("This transaction can no longer be reversed."))
+        raise DomainError(ErrorCode.CARD_ERASED, _("This transaction can no longer be reversed."))
     card_ids = loyalty.account_card_ids(visit.card, lock=True)
     entries = list(
         LedgerEntry.objects.filter(visit=visit, reversed_by__isnull=True)
@@ -291,7 +291,9 @@ def visit_reverse(*, visit: Visit, actor: Actor, reason: str) -> list[LedgerEntr
         .select_related("reward")
     )
     if not entries:
-        raise DomainError(ErrorCode.CONFLICT, _("This transaction has already been reversed."))
+        raise DomainError(
+            ErrorCode.ALREADY_REVERSED, _("This transaction has already been reversed.")
+        )
     now = timezone.now()
     for entry in entries:
         if entry.reward is not None:
@@ -300,7 +302,8 @@ def visit_reverse(*, visit: Visit, actor: Actor, reason: str) -> list[LedgerEntr
             ).update(status=Reward.Status.VOID)
             if not voided:
                 raise DomainError(
-                    ErrorCode.CONFLICT, _("The reward from this visit has already been used.")
+                    ErrorCode.REWARD_ALREADY_USED,
+                    _("The reward from this visit has already been used."),
                 )
     balance = loyalty.balances([e.program_id for e in entries], card_ids)
     for entry in entries:
@@ -369,26 +372,24 @@ class ProgramTerms:
 
 def _check_terms(terms: ProgramTerms) -> None:
     if terms.kind not in LoyaltyProgram.Kind.values:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Unknown kind of program."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Unknown kind of program."))
     if not terms.name.strip() or not terms.reward_name.strip():
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Name the program and its reward."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Name the program and its reward."))
     numbers = (
         terms.points_per_euro, terms.points_per_visit, terms.stamps_required,
         terms.reward_points, terms.reward_valid_days, terms.min_minutes_between,
         terms.daily_cap, terms.min_purchase_cents,
     )  # fmt: skip
     if any(n < 0 for n in numbers):
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("Numbers cannot be negative."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Numbers cannot be negative."))
     if terms.reward_valid_days < 1:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("A reward must be valid for a day."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("A reward must be valid for a day."))
     if terms.kind == LoyaltyProgram.Kind.STAMPS and terms.stamps_required < 1:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("A stamp card needs at least one stamp."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("A stamp card needs at least one stamp."))
     if terms.kind == LoyaltyProgram.Kind.POINTS and not (
         terms.points_per_euro or terms.points_per_visit
     ):
-        raise DomainError(
-            ErrorCode.VALIDATION_FAILED, _("Give points per euro, per visit, or both.")
-        )
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Give points per euro, per visit, or both."))
 
 
 def _terms_fields(terms: ProgramTerms) -> dict[str, Any]:
@@ -426,7 +427,7 @@ def program_update(
     if program.merchant_id != membership.merchant_id:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     if terms.kind != program.kind:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, _("A program's kind cannot change."))
+        raise DomainError(ErrorCode.VALUE_INVALID, _("A program's kind cannot change."))
     _check_terms(terms)
     fields = _terms_fields(terms)
     for name, value in fields.items():

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from kliento.accounts.roles import StaffRole
 from kliento.backoffice.guards import Staff, staff_view
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.consent.purposes import PURPOSES
 from kliento.marketing import selectors, services
 from kliento.marketing.forms import CampaignForm
@@ -33,7 +34,7 @@ def campaign_list(request: HttpRequest, staff: Staff) -> HttpResponse:
                 actor=staff.actor,
             )
         except DomainError as error:
-            form.add_error(form.field_for(str(error.details.get("field", ""))), str(error.message))
+            add_domain_error(form, error, form.field_for(str(error.details.get("field", ""))))
         else:
             messages.success(request, _("The campaign is scheduled."))
             return redirect("staff_campaigns:detail", campaign_id=campaign.public_id)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kliento.backoffice.guards import Staff, staff_view
 from kliento.backoffice.views.people import PROFILE_ROLES
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.consent import services
 from kliento.consent.forms import StaffConsentChangeForm, StaffConsentReadForm
 from kliento.consent.models import ConsentEvent
@@ -60,7 +61,7 @@ def person_consents(request: HttpRequest, staff: Staff, subject_id: UUID) -> Htt
                 reason=data["reason"],
             )
         except DomainError as error:
-            change_form.add_error(None, str(error.message))
+            add_domain_error(change_form, error)
         else:
             messages.success(request, _("The person's choice has been recorded."))
             context["change_form"] = StaffConsentChangeForm(prefix="change")

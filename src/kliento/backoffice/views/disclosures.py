@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kliento.accounts.roles import StaffRole
 from kliento.backoffice.guards import Staff, staff_view
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.disclosures import notice, services
 from kliento.disclosures.forms import RecipientForm
 from kliento.disclosures.models import OutboxMessage, Recipient
@@ -76,8 +77,7 @@ def recipients(request: HttpRequest, staff: Staff) -> HttpResponse:
             try:
                 created, secret = services.recipient_create(**form.cleaned_data, actor=staff.actor)
             except DomainError as error:
-                field = str(error.details.get("field", ""))
-                form.add_error(field if field in form.fields else None, str(error.message))
+                add_domain_error(form, error)
             else:
                 form = RecipientForm()
     else:

@@ -29,6 +29,7 @@ from kliento.backoffice.search import people_search
 from kliento.cards.models import Card
 from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.merchants.models import Membership
 from kliento.register import catalogue, services
 from kliento.register.catalogue import Category, Item
@@ -80,7 +81,7 @@ def person_search(request: HttpRequest, staff: Staff) -> HttpResponse:
                     actor=staff.actor,
                 )
             except DomainError as error:
-                form.add_error("value", str(error.message))
+                add_domain_error(form, error, "value")
     else:
         form = PersonSearchForm()
     return render(

@@ -25,6 +25,7 @@ from kliento.audit.actors import Actor
 from kliento.backoffice.guards import Staff, staff_view
 from kliento.backoffice.views.people import staff_nav
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.dsr import selectors, services
 from kliento.dsr.forms import (
     CloseForm,
@@ -78,8 +79,7 @@ def request_new(request: HttpRequest, staff: Staff) -> HttpResponse:
                 site=_site(request),
             )
         except DomainError as error:
-            field = next(iter(error.details), None)
-            form.add_error(field if field in form.fields else None, str(error.message))
+            add_domain_error(form, error, next(iter(error.details), None))
         else:
             messages.success(request, _("Request registered; a confirmation link was sent."))
             return redirect("dsr_staff:detail", request_id=created.public_id)
@@ -131,8 +131,7 @@ def request_detail(request: HttpRequest, staff: Staff, request_id: UUID) -> Http
 
 
 def _form_error(form: forms.Form, error: DomainError) -> None:
-    field = next(iter(error.details), None)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    add_domain_error(form, error, next(iter(error.details), None))
 
 
 Perform = Callable[[DataSubjectRequest, Any, Actor, str], object]

@@ -18,6 +18,7 @@ from kliento.accounts.roles import StaffRole
 from kliento.backoffice.guards import Staff, staff_view
 from kliento.backoffice.views.people import staff_nav
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.surveys import draws, selectors, services
 from kliento.surveys.forms import QuestionFormSet, SurveyForm
 from kliento.surveys.models import Survey
@@ -96,7 +97,7 @@ def survey_new(request: HttpRequest, staff: Staff) -> HttpResponse:
                 actor=staff.actor,
             )
         except DomainError as error:
-            form.add_error(None, str(error.message))
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Saved: %(title)s.") % {"title": survey.title})
             return redirect("staff_surveys:detail", survey_id=survey.public_id)
