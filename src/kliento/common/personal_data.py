@@ -13,7 +13,7 @@ Every app whose models hold personal data declares, in ``src/kliento/<app>/perso
 
 This module is the lowest layer: it imports only Django. It cannot see the catalogue
 (``kliento.register.catalogue``), so catalogue keys are checked by the privacy app's
-system check (:mod:`kliento.privacy.checks`) and a test, and a record kind whose period
+system check (``privacy/checks.py``) and a test, and a record kind whose period
 is a catalogue item's names the item: the retention runner (:mod:`kliento.dsr.retention`)
 resolves the period. How to declare a section::
 
@@ -79,8 +79,8 @@ from django.utils.functional import Promise
 # others, then the newer apps' sections.
 
 # --- erasure order -----------------------------------------------------------------------
-# Lower first. The runner (kliento.privacy.services) destroys the data key just before
-# the first section at ERASE_KEY_DESTROYED or later.
+# Lower first. The runner (``account_cancel`` in privacy/services.py) destroys the data
+# key just before the first section at ERASE_KEY_DESTROYED or later.
 ERASE_ROWS = 100  # the default: rows of the person in other apps, while the key exists
 ERASE_KEY_DESTROYED = 200  # the data key is gone: what was sealed under it
 ERASE_LINKS = 300  # grants and relationships with merchants
