@@ -221,11 +221,13 @@ def test_each_app_declares_its_own_sections() -> None:
     for section in sections():
         app = section.rows.__module__.split(".")[1]
         assert section.rows.__module__ == f"kliento.{app}.personal_data", section.name
-        for label in section.models:
-            model = apps.get_model(label)
-            owner = model._meta.app_config.name.split(".")
-            if owner[0] == "kliento":  # third-party models go with the app that uses them
-                assert owner[1] == app or label in {"register.Subject"}, (section.name, label)
+        owners = {apps.get_model(label)._meta.app_config.name for label in section.models} - {
+            "allauth.account",
+            "allauth.mfa",
+        }  # third-party: with the app that uses them
+        # A section covers its own app's models (a model being moved between apps may
+        # stay with its old section until the move is done).
+        assert not owners or f"kliento.{app}" in owners, (section.name, owners)
 
 
 def _kliento_imports(path: Path) -> set[str]:
