@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from kliento.accounts import security
+        from kliento.accounts import personal_data, security  # noqa: F401
 
         security.connect()

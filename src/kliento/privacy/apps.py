@@ -1,7 +1,4 @@
-from importlib import import_module
-
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 
 
 class PrivacyConfig(AppConfig):
@@ -10,7 +7,7 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The register's own sections come first in the export; then every app's
-        # ``<app>/export_sections.py``, in the order of INSTALLED_APPS.
-        import_module("kliento.privacy.export_sections")
-        autodiscover_modules("export_sections")
+        # Every app registers its own sections and record kinds from its own ready()
+        # (kliento.common.personal_data); the check that their catalogue keys exist runs
+        # once all apps are ready.
+        from kliento.privacy import checks  # noqa: F401

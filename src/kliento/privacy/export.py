@@ -1,48 +1,9 @@
-"""The person's data export: a registry of sections, and the streamed JSON document.
+"""The person's data export: the streamed JSON document of every registered section.
 
-How to register a section (for every app whose models refer to a person)
--------------------------------------------------------------------------
-Create ``src/kliento/<app>/export_sections.py`` (it is imported automatically when the
-privacy app is ready) and register one :class:`Section` per kind of record::
-
-    from kliento.privacy.export import Section, register
-
-    def _answers(subject: Subject) -> Iterator[dict[str, Any]]:
-        rows = Answer.objects.filter(subject=subject).order_by("pk")
-        for row in rows.values("public_id", "question", "answer", "at").iterator(chunk_size=2000):
-            yield {"id": str(row["public_id"]), ..., "at": row["at"]}
-
-    register(
-        Section(
-            name="survey_answers",               # stable key in the JSON; never rename
-            title=_("Survey answers"),           # shown on /profile/export/
-            models=("surveys.Answer",),          # every model the section covers
-            items=("surveys",),                  # catalogue item keys (purpose, basis, ...)
-            rows=_answers,
-            count=lambda subject: Answer.objects.filter(subject=subject).count(),  # optional
-            erase=lambda subject: Answer.objects.filter(subject=subject).delete(),  # optional
-        )
-    )
-
-Rules for ``rows``:
-
-* a generator over the subject's own rows only (never another person's), yielding
-  dicts of JSON-able values (``datetime``/``date``/``UUID``/``Decimal`` are encoded for
-  you);
-* stream from the database (``.values(...).iterator(chunk_size=...)`` or
-  ``.iterator(chunk_size=...)``) so memory does not grow with the person's history;
-  never ``list()`` an unbounded queryset;
-* no audit writes: the export view records one entry when someone other than the
-  person reads it.
-
-``erase`` (optional) deletes or anonymises the section's rows when the person cancels
-their account (set-based, idempotent: it may run again after a backup is restored).
-Rows that must outlive the account (proof kept under a legal obligation) keep only the
-pseudonymous subject reference and no plaintext.
-
-``models`` is what the completeness test checks: every model with a foreign key or
-one-to-one field to ``register.Subject`` or ``accounts.User`` must be named by some
-section (or exempted, with a reason, in tests/privacy/test_export_coverage.py).
+The sections themselves are declared by the apps that own the records, each in
+``src/kliento/<app>/personal_data.py`` registered from its ``AppConfig.ready()``; the
+contract (:class:`~kliento.common.personal_data.Section`, ``register_section``,
+``sections()``) and how to add a section are in :mod:`kliento.common.personal_data`.
 ``items`` names catalogue items; their purpose, legal basis, source, recipients and
 retention are written into the section's ``about`` block (see docs/export-schema.md).
 """
@@ -51,67 +12,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import connection
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kliento.common.personal_data import (
+    Section,
+    covered_models,
+    iso,
+    sections,
+    stream_rows,
+    uuid_text,
+)
 from kliento.register import catalogue
 from kliento.register.models import Subject
 
+__all__ = [
+    "SCHEMA_VERSION",
+    "Section",
+    "covered_models",
+    "iso",
+    "item_about",
+    "section_counts",
+    "sections",
+    "stream_json",
+    "stream_rows",
+    "uuid_text",
+]
+
 SCHEMA_VERSION = 1
-
-Rows = Callable[[Subject], Iterable[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class Section:
-    """One kind of record in the export."""
-
-    name: str
-    title: Promise | str
-    models: tuple[str, ...]  # "app_label.ModelName" of every model this section covers
-    items: tuple[str, ...]  # catalogue item keys this section's records belong to
-    rows: Rows
-    description: Promise | str = ""
-    # How many rows ``rows`` yields, cheaply (a COUNT); without it the page counts rows.
-    count: Callable[[Subject], int] | None = None
-    # Set-based delete or anonymisation of this section's rows of the subject (UPDATE/
-    # DELETE ... WHERE subject=..., never a loop over rows); account_cancel and
-    # replay-erasures call it inside their transaction, before the data key is destroyed.
-    erase: Callable[[Subject], object] | None = None
-
-
-_REGISTRY: dict[str, Section] = {}
-
-
-def register(section: Section) -> Section:
-    """Add ``section`` to the export; a name registered twice is a programming error."""
-    existing = _REGISTRY.get(section.name)
-    if existing is not None and existing.rows is not section.rows:
-        raise ValueError(f"export section {section.name!r} is registered twice")
-    for key in section.items:
-        if key not in catalogue.BY_KEY:
-            raise ValueError(f"export section {section.name!r}: unknown catalogue item {key!r}")
-    _REGISTRY[section.name] = section
-    return section
-
-
-def sections() -> list[Section]:
-    """Every registered section, in registration order."""
-    return list(_REGISTRY.values())
-
-
-def covered_models() -> set[str]:
-    """Labels ("app_label.ModelName") of every model some section covers."""
-    return {label for section in _REGISTRY.values() for label in section.models}
 
 
 # --- what the catalogue says about an item ---------------------------------------------
@@ -229,48 +163,6 @@ def _batched(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
             batch = []
     if batch:
         yield batch
-
-
-# --- fast streaming reads for the long sections ------------------------------------------
-
-
-def stream_rows(rows: QuerySet[Any], *, chunk_size: int = 2000) -> Iterator[tuple[Any, ...]]:
-    """The tuples of a ``values_list`` queryset, streamed from the database.
-
-    On SQLite the query runs on a plain cursor, which the sqlite3 module reads lazily,
-    without Django's per-value converters (the cost of a long export): datetimes come as
-    UTC text and UUIDs as 32 hex digits, so format them with :func:`iso` and
-    :func:`uuid_text`, which accept both forms. Elsewhere Django's server-side
-    ``.iterator()`` streams them.
-    """
-    if connection.vendor != "sqlite":
-        yield from rows.iterator(chunk_size=chunk_size)
-        return
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(chunk_size):
-            yield from chunk
-
-
-def iso(value: dt.datetime | str | None) -> str | None:
-    """ISO 8601 with offset of a datetime, or of SQLite's UTC forms of one."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.replace(" ", "T", 1) + "+00:00"
-    if value.tzinfo is None:  # SQLite's converter gives the stored UTC time, naive
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
-
-
-def uuid_text(value: UUID | str | None) -> str | None:
-    """The canonical text of a UUID, or of SQLite's 32-hex-digit form of one."""
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(value)
 
 
 def section_counts(subject: Subject) -> list[tuple[Section, int]]:

@@ -6,7 +6,6 @@ the time to erase a person does not grow with their history.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from uuid import UUID
@@ -14,23 +13,24 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
 
-from kliento.accounts.models import User
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
-from kliento.cards.models import Card, CardChange, CardIssuer
-from kliento.common import crypto
+from kliento.cards.models import Card
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.personal_data import ERASE_KEY_DESTROYED, erasure_sequence
 from kliento.privacy.export import sections, stream_json
 from kliento.privacy.models import ErasureJournal
 from kliento.register import changes
 from kliento.register.models import ProfileValue, Subject
 from kliento.register.services import subject_key_destroy
 from kliento.sharing.models import Grant, Relationship
-from kliento.visits.models import LedgerEntry, Reward, Visit
-
-ERASED_CARD_LOOKUP_KIND = "card:erased"
+from kliento.visits.personal_data import (  # noqa: F401 (moved there; kept importable)
+    ERASED_CARD_LOOKUP_KIND,
+    cards_detach,
+    erased_cards_detach,
+    leftover_cards_detach,
+)
 
 
 def export_open(
@@ -70,113 +70,24 @@ def recipients_notify_erasure(*, subject: Subject, actor: Actor) -> int:
     return changes.notify_erasure(subject=subject, actor=actor)
 
 
-def _erased_lookup() -> bytes:
-    return crypto.blind_index(ERASED_CARD_LOOKUP_KIND, "erased")
-
-
-def _erased_card() -> Card:
-    """The one anonymous, blocked card that erased people's loyalty rows are moved to:
-    the merchants' loyalty statistics keep their sums, and nothing links them to anyone."""
-    lookup = _erased_lookup()
-    card = Card.objects.filter(lookup=lookup).first()
-    if card is not None:
-        return card
-    issuer, _created = CardIssuer.objects.get_or_create(
-        kind=CardIssuer.Kind.KLIENTO, merchant=None, defaults={"name": "Kliento Oy"}
-    )
-    return Card.objects.create(
-        kind=Card.Kind.KLIENTO,
-        issuer=issuer,
-        lookup=lookup,
-        identifier_ct=b"",
-        kek_id="",
-        wrapped_key=b"",
-        status=Card.Status.BLOCKED,
-        blocked_at=timezone.now(),
-    )
-
-
-def _cards_release(subject: Subject) -> list[int]:
-    """Release the person's cards: no holder, no identifier (ciphertext, key and
-    registration code gone), a random blind index (a later scan of the same physical
-    card meets a new, unregistered card), blocked. Unused rewards are cancelled.
-    Bounded by the number of cards, not by their history. Returns the cards' pks."""
-    card_ids = list(Card.objects.filter(holder=subject).order_by("pk").values_list("pk", flat=True))
-    if not card_ids:
-        return []
-    now = timezone.now()
-    for card_id in card_ids:  # a handful of cards; each needs its own random lookup
-        Card.objects.filter(pk=card_id).update(
-            holder=None,
-            lookup=os.urandom(32),
-            identifier_ct=b"",
-            kek_id="",
-            wrapped_key=b"",
-            registration_code_hash=None,
-            status=Card.Status.BLOCKED,
-            blocked_at=now,
-        )
-    Reward.objects.filter(card_id__in=card_ids, status=Reward.Status.AVAILABLE).update(
-        status=Reward.Status.VOID
-    )
-    CardChange.objects.filter(new_card_id__in=card_ids).delete()
-    return card_ids
-
-
-def cards_detach(*, card_ids: list[int], batch_size: int = 5000) -> int:
-    """Finish the anonymisation of released cards: their visits lose the card (merchant,
-    premises, time and amount stay), their ledger entries and rewards move to the one
-    shared erased card (the loyalty sums stay), and the card rows are deleted. Runs in
-    batches, each its own transaction; safe to run again. Returns the visits detached."""
-    cards = Card.objects.filter(pk__in=card_ids, holder__isnull=True)
-    ids = list(cards.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    detached = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Visit.objects.filter(card_id__in=ids).values_list("pk", flat=True)[:batch_size]
-            )
-            if not batch:
-                break
-            detached += Visit.objects.filter(pk__in=batch).update(card=None)
-    with transaction.atomic():
-        erased = _erased_card()
-        LedgerEntry.objects.filter(card_id__in=ids).update(card=erased)
-        Reward.objects.filter(card_id__in=ids).update(card=erased)
-        Card.objects.filter(pk__in=ids, holder__isnull=True).delete()
-    return detached
-
-
-@task()
-def erased_cards_detach(card_ids: list[int]) -> int:
-    """Background step of a cancellation: :func:`cards_detach`."""
-    return cards_detach(card_ids=card_ids)
-
-
 def _erase_rows(subject: Subject, *, actor: Actor) -> None:
-    """Delete or anonymise every row of ``subject``, set-based. Idempotent."""
-    for section in sections():
-        if section.erase is not None:
-            section.erase(subject)
-    subject_key_destroy(subject=subject, actor=actor)
-    ProfileValue.objects.filter(subject=subject).delete()
-    Grant.objects.filter(subject=subject).delete()
-    Relationship.objects.filter(subject=subject).delete()
+    """Delete or anonymise every row of ``subject``, set-based. Idempotent.
 
-    released = _cards_release(subject)
-    if released:
-        # The history rows are detached in batches after commit, so this transaction
-        # stays the same size however long the person's history is.
-        transaction.on_commit(lambda: erased_cards_detach.enqueue(card_ids=released))
-
-    user_id = subject.user_id
+    Every section's ``erase`` runs, in ``erase_order`` (kliento.common.personal_data):
+    the person's rows in other apps first, then the data key is destroyed (audited, by
+    ``actor``) and what was sealed under it deleted, then grants and relationships, the
+    cards' history (detached in batches after commit), the cards released, the login;
+    last the subject is marked erased."""
+    key_destroyed = False
+    for section in erasure_sequence():
+        if not key_destroyed and section.erase_order >= ERASE_KEY_DESTROYED:
+            subject_key_destroy(subject=subject, actor=actor)
+            key_destroyed = True
+        assert section.erase is not None  # noqa: S101 (erasure_sequence gives only these)
+        section.erase(subject)
+    if not key_destroyed:
+        subject_key_destroy(subject=subject, actor=actor)
     Subject.objects.filter(pk=subject.pk).update(user=None, erased_at=timezone.now())
-    if user_id is not None:
-        # The login e-mail (the one plaintext value), tokens, e-mail addresses and
-        # two-step verification devices go with the login.
-        User.objects.filter(pk=user_id).delete()
     subject.refresh_from_db()
 
 
@@ -264,11 +175,5 @@ def erasures_replay(*, actor: Actor, batch_size: int = 2000) -> list[UUID]:
             _erase_rows(subject, actor=actor)
             replayed.append(subject.public_id)
     # Released cards whose background detachment never ran (or a restore brought back).
-    leftover = list(
-        Card.objects.filter(holder__isnull=True, status=Card.Status.BLOCKED, kek_id="")
-        .exclude(lookup=_erased_lookup())
-        .values_list("pk", flat=True)
-    )
-    if leftover:
-        cards_detach(card_ids=leftover)
+    leftover_cards_detach()
     return replayed

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.personal_data import Retention
 
 
 class Category(StrEnum):
@@ -79,18 +80,6 @@ class ValueKind(StrEnum):
     CHOICE = "choice"
     ADDRESS = "address"
     TAGS = "tags"
-
-
-@dataclass(frozen=True)
-class Retention:
-    """How long an item is kept, and from what moment."""
-
-    period: timedelta | None  # None: as long as the account exists
-    description: Promise
-
-    @property
-    def days(self) -> int | None:
-        return None if self.period is None else self.period.days
 
 
 UNTIL_ACCOUNT_CLOSED = Retention(None, _("Until you delete it or close your account."))

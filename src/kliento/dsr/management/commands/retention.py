@@ -12,9 +12,10 @@ from kliento.common.progress import ProgressBar
 from kliento.dsr.retention import RecordKind, retention_plan, retention_run
 
 RUN_HELP = """\
-Walk every kind of record in kliento.dsr.retention.RETENTION and delete or anonymise
-the rows whose retention period has passed, in batches (each batch one transaction
-and one audit entry). With --dry-run, only count what would change.
+Walk every kind of record the apps declare (each in its personal_data.py; see
+kliento.dsr.retention) and delete or anonymise the rows whose retention period has
+passed, in batches (each batch one transaction and one audit entry). With --dry-run,
+only count what would change.
 """
 
 

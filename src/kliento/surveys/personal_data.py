@@ -1,13 +1,23 @@
-"""The person's survey answers and prize draw entries in their data export."""
+"""The person's survey answers and prize draw entries: export, erasure and retention
+(see :mod:`kliento.common.personal_data`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kliento.privacy.export import Section, register
+from kliento.common.personal_data import (
+    RecordKind,
+    Section,
+    register_retention,
+    register_section,
+)
 from kliento.register.models import Subject
 from kliento.surveys import services
 from kliento.surveys.models import Response, Survey
@@ -40,7 +50,7 @@ def _responses(subject: Subject) -> Iterator[dict[str, Any]]:
         }
 
 
-register(
+register_section(
     Section(
         name="surveys",
         title=_("Survey answers and prize draw entries"),
@@ -48,6 +58,25 @@ register(
         items=(services.ANSWERS_ITEM, services.ENTRIES_ITEM),
         rows=_responses,
         count=lambda subject: Response.objects.filter(subject=subject).count(),
+        order=130,
         erase=lambda subject: Response.objects.filter(subject=subject).delete(),
+        retention=("survey_responses",),
     )
 )
+
+
+# --- survey answers and prize-draw entries (their rules live with the surveys) --------
+
+
+def _responses_expired(now: datetime, period: timedelta) -> QuerySet[models.Model]:
+    return services.responses_expired(timezone.localdate(now))
+
+
+def _responses_delete(pks: list[Any]) -> int:
+    return Response.objects.filter(pk__in=pks).delete()[1].get("surveys.Response", 0)
+
+
+register_retention(
+    RecordKind("survey_responses", _("Survey answers and prize-draw entries"), "survey_answers",
+               "delete", _responses_expired, _responses_delete, order=80)
+)  # fmt: skip

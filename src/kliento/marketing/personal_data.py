@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kliento.common.personal_data import Section, register_section
 from kliento.consent.models import CurrentConsent
 from kliento.marketing.models import MarketingProfile, ProductTag, Recipient
-from kliento.privacy.export import Section, register
 from kliento.register.models import Subject
 
 
@@ -75,7 +75,7 @@ def _erase_choices(subject: Subject) -> None:
     CurrentConsent.objects.filter(subject=subject).delete()
 
 
-register(
+register_section(
     Section(
         name="marketing_inclusions",
         title=_("Newsletters and text messages you were included in"),
@@ -83,16 +83,18 @@ register(
         items=("marketing_received",),
         rows=_inclusions,
         count=lambda subject: Recipient.objects.filter(subject=subject).count(),
+        order=140,
         erase=lambda subject: Recipient.objects.filter(subject=subject).delete(),
     )
 )
-register(
+register_section(
     Section(
         name="marketing_choices",
         title=_("What you allow to be used for choosing offers"),
         models=("marketing.MarketingProfile", "marketing.ProductTag", "consent.CurrentConsent"),
         items=("marketing_segments", "direct_marketing"),
         rows=_choices,
+        order=150,
         erase=_erase_choices,
     )
 )

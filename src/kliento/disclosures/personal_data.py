@@ -1,4 +1,5 @@
-"""The person's disclosures in their data export."""
+"""The person's disclosures in their data export, kept as proof on erasure (see
+:mod:`kliento.common.personal_data`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kliento.common.personal_data import Section, register_section
 from kliento.disclosures.models import Disclosure, OutboxMessage
-from kliento.privacy.export import Section, register
 from kliento.register.models import Subject
 
 
@@ -43,21 +44,30 @@ def _notifications(subject: Subject) -> Iterator[dict[str, Any]]:
 
 # Disclosure rows are the proof of what was given to whom (GDPR art. 5(2), 19 and 30):
 # they keep only the pseudonymous subject reference and item keys, so no erase hook.
-register(
+KEPT_AS_PROOF = _(
+    "Proof of what was given to whom and that corrections and erasures were passed on "
+    "(GDPR art. 5(2), 19 and 30); it keeps only the pseudonymous subject reference and "
+    "item keys."
+)
+register_section(
     Section(
         name="disclosures",
         title=_("Disclosures to card issuers, partners and service providers"),
         models=("disclosures.Disclosure",),
         items=("disclosures",),
         rows=_disclosures,
+        order=160,
+        kept_because=KEPT_AS_PROOF,
     )
 )
-register(
+register_section(
     Section(
         name="disclosure_notifications",
         title=_("Corrections and erasures sent to recipients"),
         models=("disclosures.OutboxMessage",),
         items=("disclosures",),
         rows=_notifications,
+        order=170,
+        kept_because=KEPT_AS_PROOF,
     )
 )

@@ -1,14 +1,29 @@
-"""The person's requests, their history, fees and restrictions in their data export."""
+"""The person's requests, their history, fees and restrictions: export, erasure and the
+retention of closed requests (see :mod:`kliento.common.personal_data`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kliento.dsr.models import DataSubjectRequest, Fee, RequestEvent
-from kliento.privacy.export import Section, register
+from kliento.common.personal_data import (
+    RecordKind,
+    Section,
+    register_retention,
+    register_section,
+)
+from kliento.dsr.models import (
+    CLOSED_STATUSES,
+    DataSubjectRequest,
+    Fee,
+    RequestEvent,
+    RequestKind,
+)
 from kliento.register.models import ProcessingRestriction, Subject
 
 CHUNK = 500
@@ -70,7 +85,7 @@ def _erase(subject: Subject) -> None:
     ProcessingRestriction.objects.filter(subject=subject).delete()
 
 
-register(
+register_section(
     Section(
         name="privacy_requests",
         title=_("Your requests about your data"),
@@ -86,6 +101,31 @@ register(
             DataSubjectRequest.objects.filter(subject=subject).count()
             + ProcessingRestriction.objects.filter(subject=subject).count()
         ),
+        order=180,
         erase=_erase,
+        retention=("closed_requests",),
     )
 )
+
+
+# --- closed requests -------------------------------------------------------------------------
+
+
+def _requests_expired(now: datetime, period: timedelta) -> QuerySet[models.Model]:
+    # An objection to direct marketing has no end date (GDPR art. 21(3)): the request that
+    # records it stays while the person's account does.
+    return DataSubjectRequest.objects.filter(
+        status__in=CLOSED_STATUSES, closed_at__lt=now - period
+    ).exclude(kind=RequestKind.OBJECTION, applied_at__isnull=False, subject__erased_at__isnull=True)
+
+
+def _requests_delete(pks: list[Any]) -> int:
+    return (
+        DataSubjectRequest.objects.filter(pk__in=pks).delete()[1].get("dsr.DataSubjectRequest", 0)
+    )
+
+
+register_retention(
+    RecordKind("closed_requests", _("Closed data subject requests"), "privacy_requests",
+               "delete", _requests_expired, _requests_delete, order=60)
+)  # fmt: skip
