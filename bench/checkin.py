@@ -103,7 +103,10 @@ def prepare(cards: int, registered: int) -> Fixture:
     system = Actor.system("bench")
     owner = User.objects.filter(email="owner@bench.kliento.example").first()
     owner = owner or accounts.user_create(
-        email="owner@bench.kliento.example", password=None, actor=None, verified=True
+        email="owner@bench.kliento.example",
+        password=None,
+        actor=Actor.system("bench"),
+        verified=True,
     )
     merchant = Merchant.objects.filter(name=MERCHANT_NAME).first()
     if merchant is None:
@@ -154,7 +157,7 @@ def prepare(cards: int, registered: int) -> Fixture:
         if index < registered and found.registration_code:
             email = f"person{index}@bench.kliento.example"
             person = User.objects.filter(email=email).first() or accounts.user_create(
-                email=email, password=None, actor=None, verified=True
+                email=email, password=None, actor=Actor.system("bench"), verified=True
             )
             card_register(
                 subject=subject_of(person), card_number=number, code=found.registration_code,

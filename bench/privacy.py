@@ -62,7 +62,10 @@ class World:
 
         stamp = int(time.time())
         owner = user_create(
-            email=f"bench.owner.{stamp}@example.fi", password="x" * 20, actor=None, verified=True
+            email=f"bench.owner.{stamp}@example.fi",
+            password="x" * 20,
+            actor=Actor.system("bench"),
+            verified=True,
         )
         self.merchant = Merchant.objects.create(
             name="Bench Kahvila", business_id="", status=Merchant.Status.APPROVED
@@ -93,7 +96,7 @@ class World:
         self.count += 1
         user = user_create(
             email=f"bench.person.{self.stamp}.{self.count}@example.fi",
-            password="x" * 20, actor=None, verified=True,
+            password="x" * 20, actor=Actor.system("bench"), verified=True,
         )  # fmt: skip
         subject = register.subject_of(user)
         me = Actor.person(user)

@@ -140,7 +140,9 @@ def make_people(count: int, tag: str) -> list[Any]:
 
     people = []
     for n in range(count):
-        user = accounts.user_create(email=f"bench-{tag}-{n}@example.org", password=None, actor=None)
+        user = accounts.user_create(
+            email=f"bench-{tag}-{n}@example.org", password=None, actor=Actor.system("bench")
+        )
         subject = services.subject_create(user=user, actor=Actor.system("bench"))
         consent.consent_give(
             subject=subject, purpose_key="health_data", language="en", channel="web",

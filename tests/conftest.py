@@ -8,6 +8,7 @@ from django.test import Client
 from kliento.accounts import services as accounts
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actors import Actor
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -51,9 +52,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def make_user(email: str, *, role: StaffRole | None = None) -> User:
-    user = accounts.user_create(email=email, password=PASSWORD, actor=None, verified=True)
+    user = accounts.user_create(
+        email=email, password=PASSWORD, actor=Actor.system("setup"), verified=True
+    )
     if role is not None:
-        accounts.staff_role_grant(user=user, role=role, actor=None)
+        accounts.staff_role_grant(user=user, role=role, actor=Actor.system("setup"))
     return user
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from kliento.accounts.models import User
+from kliento.audit.actors import Actor
 from tests.accounts.conftest import client_from, log_in
 from tests.conftest import PASSWORD
 
@@ -113,7 +114,9 @@ def test_password_reset_looks_the_same_for_known_and_unknown_addresses(cardholde
 def test_unverified_login_is_not_let_in(client: Client) -> None:
     from kliento.accounts import services
 
-    services.user_create(email="new@example.fi", password=PASSWORD, actor=None, verified=False)
+    services.user_create(
+        email="new@example.fi", password=PASSWORD, actor=Actor.system("setup"), verified=False
+    )
     response = log_in(client, "new@example.fi", PASSWORD)
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session

@@ -10,6 +10,7 @@ from django.test import Client
 
 from kliento.accounts import tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +25,7 @@ def _fresh_rate_limits() -> Iterator[None]:
 def personal_token(cardholder: User) -> tuple[ApiToken, str]:
     """A usable personal access token of the cardholder and its plaintext."""
     return tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="My app", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="My app", user=cardholder, actor=Actor.person(cardholder)
     )
 
 

@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from kliento.accounts import tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
 from tests.api.envelope import assert_envelope
 
@@ -38,7 +39,7 @@ def refusal_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 @pytest.fixture
 def used_token(cardholder: User) -> str:
     _token, secret = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="Phone", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="Phone", user=cardholder, actor=Actor.person(cardholder)
     )
     return secret
 

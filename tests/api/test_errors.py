@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from kliento.accounts import tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 from tests.api.envelope import assert_envelope
 
 TOKENS_URL = "/api/v1/me/tokens"
@@ -92,7 +93,10 @@ def test_another_persons_token_is_404_and_stays_usable(
     cardholder_client: Client, other_cardholder: User
 ) -> None:
     theirs, plaintext = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="Theirs", user=other_cardholder, actor=other_cardholder
+        kind=ApiToken.Kind.PERSONAL,
+        name="Theirs",
+        user=other_cardholder,
+        actor=Actor.person(other_cardholder),
     )
 
     response = cardholder_client.delete(f"{TOKENS_URL}/{theirs.public_id}")
@@ -226,12 +230,12 @@ def test_logs_of_refusals_never_carry_the_bearer_token(
 ) -> None:
     # Given a token that works, one revoked and one made up
     _token, good = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="App", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="App", user=cardholder, actor=Actor.person(cardholder)
     )
     revoked, revoked_secret = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="Old", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="Old", user=cardholder, actor=Actor.person(cardholder)
     )
-    tokens.token_revoke(token=revoked, actor=cardholder)
+    tokens.token_revoke(token=revoked, actor=Actor.person(cardholder))
     made_up = "kl_0123456789ab_" + "s3cr3t" * 6
     caplog.set_level(logging.DEBUG)
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from kliento.accounts import tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 
 PAGE = "/account/tokens/"
 
@@ -81,7 +82,10 @@ def test_another_persons_token_cannot_be_revoked_on_the_page(
     cardholder_client: Client, other_cardholder: User
 ) -> None:
     theirs, plaintext = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="Theirs", user=other_cardholder, actor=other_cardholder
+        kind=ApiToken.Kind.PERSONAL,
+        name="Theirs",
+        user=other_cardholder,
+        actor=Actor.person(other_cardholder),
     )
 
     response = cardholder_client.post(f"/account/tokens/{theirs.public_id}/revoke/")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kliento.accounts import tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 from tests.api.envelope import assert_envelope
 
 TOKENS_URL = "/api/v1/me/tokens"
@@ -113,7 +114,7 @@ def test_an_expired_token_is_refused(cardholder: User) -> None:
         kind=ApiToken.Kind.PERSONAL,
         name="Short-lived",
         user=cardholder,
-        actor=cardholder,
+        actor=Actor.person(cardholder),
         expires_at=timezone.now() + timedelta(days=1),
     )
     bearer = Client(headers={"Authorization": f"Bearer {plaintext}"})
@@ -144,7 +145,7 @@ def test_a_deactivated_persons_token_is_refused(cardholder: User, bearer_client:
 
 def test_a_terminal_token_does_not_open_personal_endpoints(cardholder: User) -> None:
     _token, plaintext = tokens.token_create(
-        kind=ApiToken.Kind.TERMINAL, name="Till 1", actor=cardholder
+        kind=ApiToken.Kind.TERMINAL, name="Till 1", actor=Actor.person(cardholder)
     )
 
     response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {plaintext}"})
@@ -213,7 +214,10 @@ def test_token_list_has_a_fixed_number_of_queries(
 ) -> None:  # type: ignore[no-untyped-def]
     for index in range(5):
         tokens.token_create(
-            kind=ApiToken.Kind.PERSONAL, name=f"App {index}", user=cardholder, actor=cardholder
+            kind=ApiToken.Kind.PERSONAL,
+            name=f"App {index}",
+            user=cardholder,
+            actor=Actor.person(cardholder),
         )
 
     # session, user, tokens
@@ -228,9 +232,14 @@ def test_the_list_shows_only_my_own_personal_tokens(
 ) -> None:
     _create(cardholder_client, "Mine")
     tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="Theirs", user=other_cardholder, actor=other_cardholder
+        kind=ApiToken.Kind.PERSONAL,
+        name="Theirs",
+        user=other_cardholder,
+        actor=Actor.person(other_cardholder),
     )
-    tokens.token_create(kind=ApiToken.Kind.TERMINAL, name="Till", user=cardholder, actor=cardholder)
+    tokens.token_create(
+        kind=ApiToken.Kind.TERMINAL, name="Till", user=cardholder, actor=Actor.person(cardholder)
+    )
 
     names = [item["name"] for item in cardholder_client.get(TOKENS_URL).json()]
 

@@ -27,7 +27,9 @@ SYSTEM = Actor.system("tests")
 
 
 def bearer(user: User) -> Client:
-    _token, plaintext = token_create(kind=ApiToken.Kind.PERSONAL, name="app", user=user, actor=user)
+    _token, plaintext = token_create(
+        kind=ApiToken.Kind.PERSONAL, name="app", user=user, actor=Actor.person(user)
+    )
     return Client(headers={"Authorization": f"Bearer {plaintext}"})
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kliento.accounts import tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
 from kliento.consent import signing
 from kliento.consent.models import ConsentEvent
@@ -33,7 +34,7 @@ def _fresh_rate_limits() -> Iterator[None]:
 @pytest.fixture
 def bearer_client(cardholder: User) -> Client:
     _token, raw = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="My app", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="My app", user=cardholder, actor=Actor.person(cardholder)
     )
     return Client(headers={"Authorization": f"Bearer {raw}"})
 

@@ -74,7 +74,7 @@ def make_person(email: str, world: MerchantWorld, *, uid: str, other: MerchantWo
         ticket="T-1",
     )
     _token, secret = token_create(
-        kind=ApiToken.Kind.PERSONAL, name="export script", actor=user, user=user
+        kind=ApiToken.Kind.PERSONAL, name="export script", actor=Actor.person(user), user=user
     )
     Membership.objects.create(merchant=other.merchant, user=user, role=Membership.Role.CASHIER)
     sentinels = [s for _value, item_sentinels in PROFILE.values() for s in item_sentinels]

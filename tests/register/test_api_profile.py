@@ -35,7 +35,7 @@ def _fresh_rate_limits() -> Iterator[None]:
 def bearer_client(cardholder: User) -> Client:
     """The cardholder's own app, with a personal access token."""
     _token, plaintext = tokens.token_create(
-        kind=ApiToken.Kind.PERSONAL, name="My app", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="My app", user=cardholder, actor=Actor.person(cardholder)
     )
     return Client(headers={"Authorization": f"Bearer {plaintext}"})
 

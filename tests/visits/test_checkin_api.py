@@ -141,7 +141,7 @@ def test_a_personal_token_cannot_check_in(client: Client, cardholder) -> None:
     from kliento.accounts.tokens import token_create
 
     _token, plaintext = token_create(
-        kind=ApiToken.Kind.PERSONAL, name="app", user=cardholder, actor=cardholder
+        kind=ApiToken.Kind.PERSONAL, name="app", user=cardholder, actor=Actor.person(cardholder)
     )
     response = post(client, plaintext, {"card": "0123ABCD"})
 

@@ -43,7 +43,7 @@ def bearer(token: str) -> Client:
 
 def person(user: User) -> Client:
     _token, plaintext = token_create(
-        kind=ApiToken.Kind.PERSONAL, name=f"app {uuid4()}", user=user, actor=user
+        kind=ApiToken.Kind.PERSONAL, name=f"app {uuid4()}", user=user, actor=Actor.person(user)
     )
     return bearer(plaintext)
 

@@ -15,6 +15,7 @@ from kliento.accounts import selectors, tokens
 from kliento.accounts.api_auth import ScopedUserThrottle
 from kliento.accounts.models import ApiToken, User
 from kliento.accounts.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
+from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
 
 router = Router(tags=["me"])
@@ -79,7 +80,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
         kind=ApiToken.Kind.PERSONAL,
         name=payload.name,
         user=user,
-        actor=user,
+        actor=Actor.person(user, request),
         expires_at=expires_at,
     )
     return Status(201, {**_token_out(token), "token": plaintext})
@@ -94,5 +95,5 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
 def token_revoke(request: HttpRequest, token_id: UUID) -> Status[None]:
     user = _user(request)
     token = get_object_or_404(selectors.personal_tokens_of(user=user), public_id=token_id)
-    tokens.token_revoke(token=token, actor=user)
+    tokens.token_revoke(token=token, actor=Actor.person(user, request))
     return Status(204, None)

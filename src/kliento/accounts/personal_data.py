@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models import QuerySet
@@ -46,9 +48,6 @@ def _account(subject: Any) -> Iterator[dict[str, Any]]:
         "last_login": user.last_login,
         "password": _("Stored only as a one-way hash; not exported."),
     }
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
     for address in EmailAddress.objects.filter(user=user).order_by("pk"):
         yield {
             "kind": "login_email_address",

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor, require_actor
+from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
 
 TOKEN_PREFIX = "kl_"  # noqa: S105 (a marker for secret scanners, not a secret)
@@ -42,7 +44,7 @@ def token_create(
     *,
     kind: ApiToken.Kind,
     name: str,
-    actor: User,
+    actor: Actor,
     user: User | None = None,
     expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
@@ -51,6 +53,7 @@ def token_create(
     A person's usable tokens have distinct names, so the list tells them apart when one
     must be revoked: a second usable token with the same name is a CONFLICT.
     """
+    require_actor(actor)
     clean_name = name.strip()
     if user is not None:
         # Lock the owner so two concurrent requests cannot both pass the name check.
@@ -77,6 +80,7 @@ def token_create(
         secret_hash=_hash(secret),
         expires_at=expires_at,
     )
+    audit_record(actor=actor, action="token.create", context=_token_context(token))
     return token, f"{TOKEN_PREFIX}{lookup}_{secret}"
 
 
@@ -105,9 +109,16 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     """Revoke ``token`` at once; a revoked token never authenticates again."""
+    require_actor(actor)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="token.revoke", context=_token_context(token))
     return token
+
+
+def _token_context(token: ApiToken) -> dict[str, str]:
+    # The lookup names the token in the log; the secret never leaves token_create.
+    return {"token": token.lookup, "kind": token.kind, "name": token.name}

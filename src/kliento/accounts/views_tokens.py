@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kliento.accounts import selectors, tokens
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
 
@@ -63,7 +64,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
                 kind=ApiToken.Kind.PERSONAL,
                 name=form.cleaned_data["name"],
                 user=user,
-                actor=user,
+                actor=Actor.person(user, request),
                 expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
             )
         except DomainError as exc:
@@ -89,6 +90,6 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
     """Revoke one of the person's own tokens; another person's token is a 404."""
     user = _user(request)
     token = get_object_or_404(selectors.personal_tokens_of(user=user), public_id=token_id)
-    tokens.token_revoke(token=token, actor=user)
+    tokens.token_revoke(token=token, actor=Actor.person(user, request))
     messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("account_tokens")

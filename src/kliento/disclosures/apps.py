@@ -9,6 +9,7 @@ class DisclosuresConfig(AppConfig):
         # What this app declares about personal data: export sections, erasure,
         # retention (kliento.common.personal_data).
         from kliento.disclosures import personal_data  # noqa: F401
+
         # Corrections and erasures in the register reach the recipients who received
         # the data (GDPR art. 19), through this app's outbox.
         from kliento.disclosures.services import outbox_notify_correction, outbox_notify_erasure

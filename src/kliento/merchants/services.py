@@ -173,10 +173,11 @@ def terminal_create(
     require_actor(actor)
     require_manager(membership)
     require_active(membership.merchant)
+    _acting_user(actor)  # a signed-in member, never a terminal
     if premises.merchant_id != membership.merchant_id:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     token, plaintext = token_create(
-        kind=ApiToken.Kind.TERMINAL, name=f"terminal: {name.strip()}", actor=_acting_user(actor)
+        kind=ApiToken.Kind.TERMINAL, name=f"terminal: {name.strip()}", actor=actor
     )
     terminal = Terminal.objects.create(premises=premises, name=name.strip(), token=token)
     audit_record(
@@ -190,9 +191,10 @@ def terminal_revoke(*, membership: Membership, terminal: Terminal, actor: Actor)
     """Revoke a terminal's token at once."""
     require_actor(actor)
     require_manager(membership)
+    _acting_user(actor)  # a signed-in member, never a terminal
     if terminal.premises.merchant_id != membership.merchant_id:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
-    token_revoke(token=terminal.token, actor=_acting_user(actor))
+    token_revoke(token=terminal.token, actor=actor)
     terminal.revoked_at = timezone.now()
     terminal.save(update_fields=["revoked_at"])
     audit_record(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card
+from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.common.personal_data import ERASE_KEY_DESTROYED, erasure_sequence
 from kliento.privacy.export import sections, stream_json

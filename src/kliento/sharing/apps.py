@@ -9,6 +9,7 @@ class SharingConfig(AppConfig):
         # What this app declares about personal data: export sections, erasure,
         # retention (kliento.common.personal_data).
         from kliento.sharing import personal_data  # noqa: F401
+
         # The check-in screen shows the cashier what the holder shares with the merchant.
         from kliento.sharing.selectors import shared_profile
         from kliento.visits import holders

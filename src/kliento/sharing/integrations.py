@@ -54,7 +54,7 @@ def integration_create(
     require_actor(actor)
     require_manager(membership)
     require_active(membership.merchant)
-    user = _acting_user(actor)
+    _acting_user(actor)  # a signed-in member, never a terminal
     clean = name.strip()
     if not clean:
         raise DomainError(
@@ -71,7 +71,7 @@ def integration_create(
             details={"field": "name"},
         )
     token, plaintext = token_create(
-        kind=ApiToken.Kind.INTEGRATION, name=f"integration: {clean}", actor=user
+        kind=ApiToken.Kind.INTEGRATION, name=f"integration: {clean}", actor=actor
     )
     integration = Integration.objects.create(merchant=membership.merchant, name=clean, token=token)
     audit_record(
@@ -86,12 +86,12 @@ def integration_revoke(*, membership: Membership, integration: Integration, acto
     """Revoke an integration's token at once; its next request is refused."""
     require_actor(actor)
     require_manager(membership)
-    user = _acting_user(actor)
+    _acting_user(actor)  # a signed-in member, never a terminal
     if integration.merchant_id != membership.merchant_id:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     if integration.revoked_at is not None:
         return
-    token_revoke(token=integration.token, actor=user)
+    token_revoke(token=integration.token, actor=actor)
     integration.revoked_at = timezone.now()
     integration.save(update_fields=["revoked_at"])
     audit_record(

@@ -14,6 +14,7 @@ from django.utils import translation
 from kliento.accounts import services as accounts
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actors import Actor
 from kliento.surveys.demo_data import demo_surveys
 from kliento.visits.demo_data import demo_loyalty
 
@@ -29,6 +30,9 @@ PEOPLE = [
 STAFF = [(f"{role.value.replace('_', '-')}@demo.kliento.fi", role) for role in StaffRole]
 
 
+DEMO = Actor.system("demo")
+
+
 class Command(BaseCommand):
     help = "Create demo users and data (idempotent) and print the demo logins."
 
@@ -41,7 +45,7 @@ class Command(BaseCommand):
             for email, role in STAFF:
                 user = self._user(email)
                 if not user.has_role(role):
-                    accounts.staff_role_grant(user=user, role=role, actor=None)
+                    accounts.staff_role_grant(user=user, role=role, actor=DEMO)
                 if not Authenticator.objects.filter(
                     user=user, type=Authenticator.Type.TOTP
                 ).exists():
@@ -59,7 +63,7 @@ class Command(BaseCommand):
     def _user(self, email: str) -> User:
         user = User.objects.filter(email=email).first()
         return user or accounts.user_create(
-            email=email, password=DEMO_PASSWORD, actor=None, verified=True
+            email=email, password=DEMO_PASSWORD, actor=DEMO, verified=True
         )
 
     @translation.override("en")  # the console output is in one language
