@@ -46,7 +46,7 @@ urlpatterns = [
     path("staff/requests/", include("kliento.dsr.urls_staff")),
     path("", include("kliento.dsr.urls")),
     path("staff/", include("kliento.register.urls_staff")),
-    path("merchant/", include("kliento.merchants.urls")),
+    path("merchant/", include("kliento.config.urls_merchant")),
     path("privacy/", include("kliento.disclosures.urls")),
     path("staff/", include("kliento.disclosures.urls_staff")),
 ]

@@ -25,14 +25,14 @@ from django.views.decorators.http import require_POST
 
 from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants import selectors
-from kliento.merchants.forms import CheckinForm, RedeemCodeForm, ReverseForm, VisitFilterForm
 from kliento.merchants.models import Membership, Premises
+from kliento.merchants.selectors import premises_for
 from kliento.merchants.views import member_actor, member_view, page, signed_in_user, to
 from kliento.register import catalogue
 from kliento.register import values as register_values
-from kliento.visits import loyalty
+from kliento.visits import loyalty, selectors
 from kliento.visits import services as visit_services
+from kliento.visits.forms import CheckinForm, RedeemCodeForm, ReverseForm, VisitFilterForm
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
 VISITS_PER_PAGE = 25
@@ -128,7 +128,7 @@ def _shown(result: visit_services.CheckIn) -> Shown:
 
 
 def _open_premises(membership: Membership) -> QuerySet[Premises]:
-    return selectors.premises_for(membership=membership).filter(is_open=True)
+    return premises_for(membership=membership).filter(is_open=True)
 
 
 def _fresh_form(membership: Membership, premises: Premises | None = None) -> CheckinForm:
@@ -265,7 +265,7 @@ def points_claim(request: HttpRequest, membership: Membership) -> HttpResponse:
 @member_view()
 def visits(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The merchant's visits, newest first, 25 a page, optionally at one premises."""
-    premises = selectors.premises_for(membership=membership)
+    premises = premises_for(membership=membership)
     form = VisitFilterForm(request.GET or None, premises=premises)
     chosen = form.cleaned_data["premises"] if form.is_valid() else None
     paginator = Paginator(
