@@ -4,14 +4,16 @@ shape input; the services decide, and a service's refusal becomes a form error."
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from kliento.merchants.forms import DomainErrorsMixin, PremisesChoiceField
 from kliento.merchants.models import Premises
+from kliento.visits import rules
 from kliento.visits.models import LoyaltyProgram
 from kliento.visits.services import ProgramTerms
 
@@ -90,75 +92,69 @@ class VisitFilterForm(forms.Form):
         field.queryset = premises
 
 
-def _count(label: Any, help_text: Any = "", **kwargs: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        help_text=help_text,
-        min_value=0,
-        max_value=1_000_000,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        **kwargs,
-    )
-
-
 class ProgramForm(DomainErrorsMixin, forms.Form):
+    """A program's name, kind and reward, and the fields of every loyalty rule."""
+
     name = forms.CharField(label=_("Program name"), max_length=120)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=LoyaltyProgram.Kind.choices, widget=forms.RadioSelect
     )
-    points_per_euro = _count(_("Points per euro"), initial=0)
-    points_per_visit = _count(_("Points per visit"), initial=0)
-    reward_points = _count(
-        _("Points a reward costs"), _("0: rewards are not claimed with points."), initial=0
-    )
-    stamps_required = _count(_("Stamps to a reward"), initial=10)
     reward_name = forms.CharField(
         label=_("Reward"), max_length=120, help_text=_("For example: a free coffee.")
     )
-    reward_valid_days = _count(_("Reward valid for (days)"), initial=90)
-    min_minutes_between = _count(
-        _("Minimum minutes between stamps or points per card"), _("0: no limit."), initial=0
-    )
-    daily_cap = _count(_("Most earnings per card per day"), _("0: no limit."), initial=0)
-    min_purchase = forms.DecimalField(
-        label=_("Minimum purchase in euros"),
-        help_text=_("0: every visit earns."),
-        min_value=Decimal(0),
-        max_value=Decimal(100_000),
-        decimal_places=2,
-        initial=Decimal(0),
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    reward_valid_days = rules.count_field(_("Reward valid for (days)"), initial=90)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    # The program's own fields in the fieldsets; the rules place theirs.
+    OWN_FIELDSETS: ClassVar[dict[str, list[str]]] = {"reward": ["reward_name", "reward_valid_days"]}
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for rule in rules.RULES:
+            self.fields.update(rule.form_fields())
         if editing:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = _("A program's kind cannot change.")
         else:
             del self.fields["is_active"]
 
+    def fieldsets(self) -> list[tuple[str, list[list[BoundField]]]]:
+        """The form's fieldsets in order, as (legend, rows); a row of more than one field
+        is shown side by side."""
+        result = []
+        for key, legend in rules.FIELDSETS.items():
+            rows: list[list[BoundField]] = [
+                [self[name]] for name in self.OWN_FIELDSETS.get(key, [])
+            ]
+            row_of: dict[str, list[BoundField]] = {}
+            for rule in rules.RULES:
+                if rule.fieldset != key:
+                    continue
+                fields = [self[name] for name in rule.form_fields()]
+                if rule.row and rule.row in row_of:
+                    row_of[rule.row].extend(fields)
+                    continue
+                rows.append(fields)
+                if rule.row:
+                    row_of[rule.row] = fields
+            result.append((str(legend), rows))
+        return result
+
     @classmethod
     def initial_for(cls, program: LoyaltyProgram) -> dict[str, Any]:
-        fields = [
-            "name", "kind", "points_per_euro", "points_per_visit", "reward_points",
-            "stamps_required", "reward_name", "reward_valid_days", "min_minutes_between",
-            "daily_cap", "is_active",
-        ]  # fmt: skip
+        fields = ["name", "kind", "reward_name", "reward_valid_days", "is_active"]
         initial = {name: getattr(program, name) for name in fields}
-        initial["min_purchase"] = Decimal(program.min_purchase_cents) / 100
+        for rule in rules.RULES:
+            initial.update(rule.initial(program))
         return initial
 
     @property
     def terms(self) -> ProgramTerms:
         data = self.cleaned_data
+        params: dict[str, int] = {}
+        for rule in rules.RULES:
+            params.update(rule.params(data))
         return ProgramTerms(
             name=data["name"], kind=data["kind"], reward_name=data["reward_name"],
-            points_per_euro=data["points_per_euro"], points_per_visit=data["points_per_visit"],
-            stamps_required=data["stamps_required"], reward_points=data["reward_points"],
-            reward_valid_days=data["reward_valid_days"],
-            min_minutes_between=data["min_minutes_between"], daily_cap=data["daily_cap"],
-            min_purchase_cents=int(data["min_purchase"] * 100),
+            reward_valid_days=data["reward_valid_days"], params=params,
         )  # fmt: skip

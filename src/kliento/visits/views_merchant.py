@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.merchants.models import Membership
 from kliento.merchants.views import member_actor, member_view, page, to
-from kliento.visits import charts, selectors
+from kliento.visits import charts, rules, selectors
 from kliento.visits import services as visit_services
 from kliento.visits.forms import ProgramForm
 
@@ -93,7 +93,8 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @member_view(manager=True)
 def programs(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = {"programs": selectors.programs_for(membership=membership)}
+    programs = selectors.programs_for(membership=membership)
+    context = {"programs": [(program, rules.explain(program)) for program in programs]}
     return page(request, membership, "merchant/programs.html", context, section="programs")
 
 
