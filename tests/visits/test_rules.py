@@ -126,3 +126,11 @@ def test_the_explanation_of_a_program() -> None:
         ("Reward valid", "1 day"),
         ("Limits", "30 min between · purchase at least 8.50 €"),
     ]
+
+
+@pytest.mark.parametrize("rule", rules.RULES, ids=RULE_IDS)
+def test_a_parameter_left_out_of_the_form_keeps_the_model_default(rule: Rule) -> None:
+    # A new rule may make its form fields optional, so forms posted without them still
+    # work: what is left out is stored as the model field's default.
+    defaults = {name: field.get_default() for name, field in rule.model_fields().items()}
+    assert rule.params({}) == defaults

@@ -128,8 +128,12 @@ class Rule:
         return {name: getattr(program, name) for name in self.model_fields()}
 
     def params(self, cleaned_data: dict[str, Any]) -> dict[str, int]:
-        """The parameters to store, from the form's cleaned data."""
-        return {name: cleaned_data[name] for name in self.model_fields()}
+        """The parameters to store, from the form's cleaned data; a field left out (one
+        that is not required) keeps the model field's default."""
+        return {
+            name: field.get_default() if cleaned_data.get(name) is None else cleaned_data[name]
+            for name, field in self.model_fields().items()
+        }
 
     def validate(self, kind: str, params: dict[str, int]) -> None:
         """Refuse terms this rule cannot work with: raise DomainError."""

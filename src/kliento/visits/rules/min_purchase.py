@@ -40,7 +40,8 @@ class MinPurchase(LimitRule):
         return {"min_purchase": Decimal(self.value(program)) / 100}
 
     def params(self, cleaned_data: dict[str, Any]) -> dict[str, int]:
-        return {"min_purchase_cents": int(cleaned_data["min_purchase"] * 100)}
+        amount = cleaned_data.get("min_purchase")
+        return {"min_purchase_cents": 0 if amount is None else int(amount * 100)}
 
     def explain(self, program: LoyaltyProgram) -> str | None:
         cents = self.value(program)
