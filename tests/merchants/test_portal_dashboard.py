@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kliento.merchants import charts
+from kliento.visits import charts
 from kliento.visits.models import Reward, Visit
 from tests.conftest import MerchantWorld
 from tests.merchants.conftest import check_in, url

@@ -1,9 +1,10 @@
-"""The merchant portal (/merchant/): dashboard, premises, staff, terminals, programs.
+"""The merchant portal (/merchant/): the start page, premises, staff, terminals.
 
 Every page under /merchant/<merchant id>/ first finds the signed-in user's membership
 at that merchant: a non-member gets 404, a cashier on an owner's or manager's page 403.
 Views parse, call a service or selector, and render; a refusal becomes a form error.
-The check-in screen and the visits live in views_checkin.py.
+The dashboard, the loyalty programs, the check-in screen and the visits are pages of
+the visits app (its views_merchant.py and views_checkin.py), which builds on these.
 """
 
 from __future__ import annotations
@@ -17,22 +18,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
-from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants import charts, selectors, services
-from kliento.merchants.forms import InvitationForm, PremisesForm, ProgramForm, TerminalForm
+from kliento.common.errors import DomainError
+from kliento.merchants import selectors, services
+from kliento.merchants.forms import InvitationForm, PremisesForm, TerminalForm
 from kliento.merchants.models import Invitation, Membership, Premises
-from kliento.visits import services as visit_services
 
 P = ParamSpec("P")
 MemberView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
@@ -102,7 +101,7 @@ def to(name: str, membership: Membership, *args: Any) -> str:
     return reverse(f"merchant:{name}", args=[membership.merchant.public_id, *args])
 
 
-# --- the start page and the dashboard ---------------------------------------------------
+# --- the start page --------------------------------------------------------------------
 
 
 @login_required
@@ -120,70 +119,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _start_of(membership: Membership) -> str:
     return to("dashboard" if membership.manages else "checkin", membership)
-
-
-@member_view(manager=True)
-def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Visits per day and per premises, new versus returning customers, rewards."""
-    span = charts.window()
-    per_day = charts.visits_per_day(membership=membership, span=span)
-    per_premises = charts.visits_per_premises(membership=membership, span=span)
-    new, returning = charts.new_and_returning(membership=membership, span=span)
-    rewards = charts.rewards_redeemed_per_day(membership=membership, span=span)
-    visits_total = sum(per_day.values())
-    chart_list = [
-        charts.columns(
-            slug="visits-per-day",
-            title=gettext_lazy("Visits per day"),
-            description=_("Visits on each of the last 30 days, %(total)s in all.")
-            % {"total": visits_total},
-            label_heading=gettext_lazy("Day"),
-            value_heading=gettext_lazy("Visits"),
-            data=charts.day_series(per_day),
-        ),
-        charts.rows(
-            slug="visits-per-premises",
-            title=gettext_lazy("Visits per premises"),
-            description=_("Visits at each of your premises in the last 30 days."),
-            label_heading=gettext_lazy("Premises"),
-            value_heading=gettext_lazy("Visits"),
-            data=per_premises,
-        ),
-        charts.rows(
-            slug="new-and-returning",
-            title=gettext_lazy("New and returning customers"),
-            description=_(
-                "Cards seen in the last 30 days: %(new)s visited for the first time, "
-                "%(returning)s had visited before."
-            )
-            % {"new": new, "returning": returning},
-            label_heading=gettext_lazy("Customers"),
-            value_heading=gettext_lazy("Cards"),
-            data=[(_("New"), new), (_("Returning"), returning)],
-        ),
-        charts.columns(
-            slug="rewards-redeemed",
-            title=gettext_lazy("Rewards redeemed per day"),
-            description=_("Rewards redeemed on each of the last 30 days, %(total)s in all.")
-            % {"total": sum(rewards.values())},
-            label_heading=gettext_lazy("Day"),
-            value_heading=gettext_lazy("Rewards"),
-            data=charts.day_series(rewards),
-        ),
-    ]
-    summary = [
-        (_("Visits"), visits_total),
-        (_("Customers"), new + returning),
-        (_("New customers"), new),
-        (_("Rewards redeemed"), sum(rewards.values())),
-    ]
-    return page(
-        request,
-        membership,
-        "merchant/dashboard.html",
-        {"charts": chart_list, "summary": summary, "span": span},
-        section="dashboard",
-    )
 
 
 # --- premises -------------------------------------------------------------------------
@@ -394,52 +329,3 @@ def terminal_revoke(
         )
         messages.success(request, _("Revoked: %(name)s.") % {"name": terminal.name})
     return redirect(to("terminals", membership))
-
-
-# --- loyalty programs ------------------------------------------------------------------
-
-
-@member_view(manager=True)
-def programs(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = {"programs": selectors.programs_for(membership=membership)}
-    return page(request, membership, "merchant/programs.html", context, section="programs")
-
-
-@member_view(manager=True)
-def program_edit(
-    request: HttpRequest, membership: Membership, program_id: UUID | None = None
-) -> HttpResponse:
-    """Create a program, or change its terms (from the next check-in on)."""
-    program = (
-        None
-        if program_id is None
-        else selectors.program_of(membership=membership, program_id=program_id)
-    )
-    initial = None if program is None else ProgramForm.initial_for(program)
-    if request.method == "POST":
-        form = ProgramForm(request.POST, initial=initial, editing=program is not None)
-        if form.is_valid():
-            actor = member_actor(request, membership)
-            try:
-                if program is None:
-                    visit_services.program_create(
-                        membership=membership, terms=form.terms, actor=actor
-                    )
-                else:
-                    visit_services.program_update(
-                        membership=membership, program=program, terms=form.terms,
-                        is_active=form.cleaned_data["is_active"], actor=actor,
-                    )  # fmt: skip
-            except DomainError as error:
-                if error.code == ErrorCode.NOT_FOUND:
-                    raise Http404 from error
-                form.add_domain_error(error)
-            else:
-                messages.success(request, _("Saved: %(name)s.") % {"name": form.terms.name})
-                return redirect(to("programs", membership))
-    else:
-        form = ProgramForm(initial=initial, editing=program is not None)
-    return page(
-        request, membership, "merchant/program_form.html", {"form": form, "program": program},
-        section="programs",
-    )  # fmt: skip

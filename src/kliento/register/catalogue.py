@@ -384,10 +384,10 @@ NOT_PERSONAL: dict[str, set[str]] = {
         "id", "public_id", "merchant", "premises", "terminal", "cashier", "amount_cents", "at",
         "idempotency_key", "request_hash",
     },
+    # The fields of the loyalty rules' parameters are added by the visits app (ready()).
     "visits.LoyaltyProgram": {
-        "id", "public_id", "merchant", "name", "kind", "points_per_euro", "points_per_visit",
-        "stamps_required", "reward_name", "reward_points", "reward_valid_days",
-        "min_minutes_between", "daily_cap", "min_purchase_cents", "is_active", "created_at",
+        "id", "public_id", "merchant", "name", "kind", "reward_name", "reward_valid_days",
+        "is_active", "created_at",
     },
     "visits.Reward": {
         "id", "public_id", "program", "code_lookup", "status", "earned_at", "expires_at",

@@ -1,4 +1,5 @@
-"""The merchant's integrations, included by merchants/urls.py under <merchant id>/integrations/."""
+"""The merchant's integrations, included by config/urls_merchant.py under
+<merchant id>/integrations/."""
 
 from django.urls import path
 

@@ -1,4 +1,5 @@
-"""The merchant's customer view, included by merchants/urls.py under <merchant id>/customers/."""
+"""The merchant's customer view, included by config/urls_merchant.py under
+<merchant id>/customers/."""
 
 from django.urls import path
 

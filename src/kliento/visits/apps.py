@@ -9,3 +9,11 @@ class VisitsConfig(AppConfig):
         # What this app declares about personal data: export sections, erasure,
         # retention (kliento.common.personal_data).
         from kliento.visits import personal_data  # noqa: F401
+        from kliento.register import catalogue
+        from kliento.visits import rules
+
+        # A loyalty rule's parameters are the merchant's settings for a program, never
+        # personal data: declared here, so that a new rule needs no line in the catalogue.
+        catalogue.NOT_PERSONAL.setdefault("visits.LoyaltyProgram", set()).update(
+            rules.param_names()
+        )

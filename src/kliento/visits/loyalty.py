@@ -1,4 +1,4 @@
-"""Loyalty rules over the append-only ledger: balances, earning, rewards.
+"""Loyalty over the append-only ledger: balances, earning by the rules, rewards.
 
 A loyalty account is the holder (all cards of a registered person) or, before anyone
 registers it, the card alone. Balances are sums over the ledger; writers lock the
@@ -18,6 +18,7 @@ from django.utils import timezone
 from kliento.audit.actors import Actor
 from kliento.cards.models import Card
 from kliento.common import crypto
+from kliento.visits import rules
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
 
@@ -72,26 +73,6 @@ class Earned:
     new_rewards: list[Reward] = field(default_factory=list)
 
 
-def _skip_reason(
-    program: LoyaltyProgram, card_ids: list[int], amount_cents: int | None, now: datetime
-) -> str | None:
-    if program.min_purchase_cents and (amount_cents or 0) < program.min_purchase_cents:
-        return "below_minimum_purchase"
-    earns = LedgerEntry.objects.filter(
-        program=program, card_id__in=card_ids, kind=LedgerEntry.Kind.EARN, reversed_by__isnull=True
-    )
-    if (
-        program.min_minutes_between
-        and earns.filter(at__gt=now - timedelta(minutes=program.min_minutes_between)).exists()
-    ):
-        return "too_soon"
-    if program.daily_cap:
-        start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        if earns.filter(at__gte=start_of_day).count() >= program.daily_cap:
-            return "daily_cap"
-    return None
-
-
 def earn(
     *,
     program: LoyaltyProgram,
@@ -101,13 +82,28 @@ def earn(
     visit: Visit,
     actor: Actor,
 ) -> Earned:
-    """Apply one visit to one program: points or a stamp, and a reward when a stamp card
-    fills. The caller holds the account lock."""
+    """Apply one visit to one program by its rules: unless a limit refuses, the points
+    and stamps the earning rules give, then any reward they hand out (a full stamp
+    card). The caller holds the account lock."""
     now = visit.at
     result = Earned(program)
-    result.skipped = _skip_reason(program, card_ids, visit.amount_cents, now)
-    if result.skipped:
-        return result
+    visiting = rules.Visiting(
+        amount_cents=visit.amount_cents,
+        at=now,
+        earlier_earnings=LedgerEntry.objects.filter(
+            program=program,
+            card_id__in=card_ids,
+            kind=LedgerEntry.Kind.EARN,
+            reversed_by__isnull=True,
+        ),
+    )
+    for limit in rules.limits_for(program.kind):
+        if limit.refuses(program, visiting):
+            result.skipped = limit.reason
+            return result
+    earning = rules.for_kind(program.kind)
+    result.points = sum(rule.points(program, visiting) for rule in earning)
+    result.stamps = sum(rule.stamps(program, visiting) for rule in earning)
     common = {
         "program": program,
         "card": card,
@@ -116,27 +112,24 @@ def earn(
         "actor_id": actor.id,
         "at": now,
     }
-    if program.kind == LoyaltyProgram.Kind.POINTS:
-        points = (
-            program.points_per_visit + program.points_per_euro * (visit.amount_cents or 0) // 100
-        )
-        if points:
-            LedgerEntry.objects.create(
-                kind=LedgerEntry.Kind.EARN, points=points, reason="visit", **common
-            )
-            balance.points += points
-        result.points = points
-        return result
-    LedgerEntry.objects.create(kind=LedgerEntry.Kind.EARN, stamps=1, reason="visit", **common)
-    balance.stamps += 1
-    result.stamps = 1
-    if balance.stamps >= program.stamps_required:
+    if result.points or result.stamps:
+        LedgerEntry.objects.create(
+            kind=LedgerEntry.Kind.EARN, points=result.points, stamps=result.stamps,
+            reason="visit", **common,
+        )  # fmt: skip
+        balance.points += result.points
+        balance.stamps += result.stamps
+    for rule in earning:
+        settled = rule.settle(program, balance.points, balance.stamps)
+        if settled is None:
+            continue
         reward = issue_reward(program=program, card=card, now=now)
         LedgerEntry.objects.create(
-            kind=LedgerEntry.Kind.REDEEM, stamps=-program.stamps_required, reward=reward,
-            reason="stamp card full", **common,
+            kind=LedgerEntry.Kind.REDEEM, points=-settled.points, stamps=-settled.stamps,
+            reward=reward, reason=settled.reason, **common,
         )  # fmt: skip
-        balance.stamps -= program.stamps_required
+        balance.points -= settled.points
+        balance.stamps -= settled.stamps
         result.new_rewards.append(reward)
     return result
 

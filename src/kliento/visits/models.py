@@ -8,12 +8,14 @@ once, and erasing the person (cards released) leaves only anonymous rows behind.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kliento.visits import rules
 
 
 class Visit(models.Model):
@@ -66,17 +68,14 @@ class LoyaltyProgram(models.Model):
     )
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    points_per_euro = models.PositiveIntegerField(default=0)
-    points_per_visit = models.PositiveIntegerField(default=0)
-    stamps_required = models.PositiveIntegerField(default=10)
     reward_name = models.CharField(max_length=120)
-    reward_points = models.PositiveIntegerField(default=0, help_text="Points a reward costs.")
     reward_valid_days = models.PositiveIntegerField(default=90)
-    min_minutes_between = models.PositiveIntegerField(default=0)
-    daily_cap = models.PositiveIntegerField(default=0, help_text="0: no cap")
-    min_purchase_cents = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Each loyalty rule adds the fields of its parameters (see the loop below the class).
+    if TYPE_CHECKING:  # those read outside the rules, for the type checker
+        stamps_required: int
+        reward_points: int
 
     class Meta:
         constraints: ClassVar = [
@@ -88,6 +87,11 @@ class LoyaltyProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+for _rule in rules.RULES:
+    for _name, _field in _rule.model_fields().items():
+        LoyaltyProgram.add_to_class(_name, _field)
 
 
 class Reward(models.Model):

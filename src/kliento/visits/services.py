@@ -22,7 +22,7 @@ from kliento.common.errors import DomainError, ErrorCode
 from kliento.merchants.models import Membership, Merchant, Premises, Terminal
 from kliento.merchants.services import require_active, require_manager
 from kliento.register.selectors import is_restricted
-from kliento.visits import loyalty
+from kliento.visits import loyalty, rules
 from kliento.visits.holders import holder_shared
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
@@ -236,25 +236,27 @@ def reward_redeem_by_code(*, merchant: Merchant, code: str, actor: Actor) -> Rew
 
 @transaction.atomic
 def points_claim_reward(*, program: LoyaltyProgram, card: Card, actor: Actor) -> Reward:
-    """Turn ``program.reward_points`` points into a reward. Refused when the account has
-    too few points, also under concurrent claims: the account's cards are locked first."""
+    """Turn the points a reward costs (the program's claim cost) into a reward. Refused
+    when the account has too few points, also under concurrent claims: the account's
+    cards are locked first."""
     require_actor(actor)
     require_active(program.merchant)
-    if program.kind != LoyaltyProgram.Kind.POINTS or not program.reward_points:
+    cost = rules.claim_cost(program)
+    if not cost:
         raise DomainError(ErrorCode.NO_POINTS_REWARDS, _("This program has no points rewards."))
     card_ids = loyalty.account_card_ids(card, lock=True)
     balance = loyalty.balances([program.pk], card_ids)[program.pk]
-    if balance.points < program.reward_points:
+    if balance.points < cost:
         raise DomainError(
             ErrorCode.INSUFFICIENT_BALANCE,
             _("Not enough points for this reward."),
-            details={"points": balance.points, "needed": program.reward_points},
+            details={"points": balance.points, "needed": cost},
         )
     now = timezone.now()
     reward = loyalty.issue_reward(program=program, card=card, now=now)
     LedgerEntry.objects.create(
         program=program, card=card, reward=reward, kind=LedgerEntry.Kind.REDEEM,
-        points=-program.reward_points, reason="reward claimed", actor_kind=actor.kind,
+        points=-cost, reason="reward claimed", actor_kind=actor.kind,
         actor_id=actor.id, at=now,
     )  # fmt: skip
     audit_record(
@@ -355,19 +357,14 @@ def rewards_expire(*, actor: Actor) -> int:
 
 @dataclass(frozen=True)
 class ProgramTerms:
-    """What a merchant sets for a loyalty program."""
+    """What a merchant sets for a loyalty program: its name, kind and reward, and the
+    parameters of its rules by LoyaltyProgram field (see kliento.visits.rules)."""
 
     name: str
     kind: str
     reward_name: str
-    points_per_euro: int = 0
-    points_per_visit: int = 0
-    stamps_required: int = 10
-    reward_points: int = 0
     reward_valid_days: int = 90
-    min_minutes_between: int = 0
-    daily_cap: int = 0
-    min_purchase_cents: int = 0
+    params: dict[str, int] = field(default_factory=dict)
 
 
 def _check_terms(terms: ProgramTerms) -> None:
@@ -375,27 +372,18 @@ def _check_terms(terms: ProgramTerms) -> None:
         raise DomainError(ErrorCode.VALUE_INVALID, _("Unknown kind of program."))
     if not terms.name.strip() or not terms.reward_name.strip():
         raise DomainError(ErrorCode.VALUE_INVALID, _("Name the program and its reward."))
-    numbers = (
-        terms.points_per_euro, terms.points_per_visit, terms.stamps_required,
-        terms.reward_points, terms.reward_valid_days, terms.min_minutes_between,
-        terms.daily_cap, terms.min_purchase_cents,
-    )  # fmt: skip
-    if any(n < 0 for n in numbers):
+    if terms.reward_valid_days < 0 or any(n < 0 for n in terms.params.values()):
         raise DomainError(ErrorCode.VALUE_INVALID, _("Numbers cannot be negative."))
     if terms.reward_valid_days < 1:
         raise DomainError(ErrorCode.VALUE_INVALID, _("A reward must be valid for a day."))
-    if terms.kind == LoyaltyProgram.Kind.STAMPS and terms.stamps_required < 1:
-        raise DomainError(ErrorCode.VALUE_INVALID, _("A stamp card needs at least one stamp."))
-    if terms.kind == LoyaltyProgram.Kind.POINTS and not (
-        terms.points_per_euro or terms.points_per_visit
-    ):
-        raise DomainError(ErrorCode.VALUE_INVALID, _("Give points per euro, per visit, or both."))
+    rules.validate(terms.kind, terms.params)
 
 
 def _terms_fields(terms: ProgramTerms) -> dict[str, Any]:
-    fields = dict(terms.__dict__)
-    fields["name"], fields["reward_name"] = terms.name.strip(), terms.reward_name.strip()
-    return fields
+    return {
+        "name": terms.name.strip(), "kind": terms.kind, "reward_name": terms.reward_name.strip(),
+        "reward_valid_days": terms.reward_valid_days, **terms.params,
+    }  # fmt: skip
 
 
 @transaction.atomic

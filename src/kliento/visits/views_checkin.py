@@ -25,14 +25,14 @@ from django.views.decorators.http import require_POST
 
 from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
-from kliento.merchants import selectors
-from kliento.merchants.forms import CheckinForm, RedeemCodeForm, ReverseForm, VisitFilterForm
 from kliento.merchants.models import Membership, Premises
+from kliento.merchants.selectors import premises_for
 from kliento.merchants.views import member_actor, member_view, page, signed_in_user, to
 from kliento.register import catalogue
 from kliento.register import values as register_values
-from kliento.visits import loyalty
+from kliento.visits import loyalty, rules, selectors
 from kliento.visits import services as visit_services
+from kliento.visits.forms import CheckinForm, RedeemCodeForm, ReverseForm, VisitFilterForm
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
 VISITS_PER_PAGE = 25
@@ -53,11 +53,6 @@ CARD_HINTS = {
     "unknown_format": gettext_lazy(
         "Type the card number, or read the card or the phone's QR code with a reader."
     ),
-}
-SKIPPED = {
-    "below_minimum_purchase": gettext_lazy("Nothing earned: the purchase is below the minimum."),
-    "too_soon": gettext_lazy("Nothing earned: too soon since this card last earned."),
-    "daily_cap": gettext_lazy("Nothing earned: this card reached today's limit."),
 }
 
 
@@ -112,9 +107,8 @@ def _shown(result: visit_services.CheckIn) -> Shown:
                 program=program, points=balance.points, stamps=balance.stamps,
                 earned_points=earned.points if earned else 0,
                 earned_stamps=earned.stamps if earned else 0,
-                skipped=str(SKIPPED.get(earned.skipped or "", "")) if earned else "",
-                can_claim=program.kind == LoyaltyProgram.Kind.POINTS
-                and program.reward_points > 0 and balance.points >= program.reward_points,
+                skipped=rules.skipped_text(earned.skipped) if earned else "",
+                can_claim=0 < rules.claim_cost(program) <= balance.points,
                 new_reward=bool(earned and earned.new_rewards),
             )
         )  # fmt: skip
@@ -128,7 +122,7 @@ def _shown(result: visit_services.CheckIn) -> Shown:
 
 
 def _open_premises(membership: Membership) -> QuerySet[Premises]:
-    return selectors.premises_for(membership=membership).filter(is_open=True)
+    return premises_for(membership=membership).filter(is_open=True)
 
 
 def _fresh_form(membership: Membership, premises: Premises | None = None) -> CheckinForm:
@@ -265,7 +259,7 @@ def points_claim(request: HttpRequest, membership: Membership) -> HttpResponse:
 @member_view()
 def visits(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The merchant's visits, newest first, 25 a page, optionally at one premises."""
-    premises = selectors.premises_for(membership=membership)
+    premises = premises_for(membership=membership)
     form = VisitFilterForm(request.GET or None, premises=premises)
     chosen = form.cleaned_data["premises"] if form.is_valid() else None
     paginator = Paginator(
