@@ -6,7 +6,7 @@ KLIENTO := $(BIN)/kliento
 PYTEST_ARGS ?=
 export KLIENTO_HOME := $(CURDIR)
 
-.PHONY: run test setup demo serve worker lint format typecheck messages chromium clean openapi
+.PHONY: run test setup demo serve worker lint format typecheck layers messages chromium clean openapi
 
 run: setup
 	$(KLIENTO) migrate --no-input
@@ -49,6 +49,11 @@ format: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+# The apps' layers and who imports whom (docs/architecture.md); fails on a cycle.
+layers: setup
+	$(BIN)/lint-imports --no-cache
+	$(KLIENTO) layers
 
 # The committed OpenAPI document; tests/api/test_openapi.py fails when it is stale.
 openapi: setup

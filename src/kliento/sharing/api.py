@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kliento.merchants.api_auth import MerchantClient, merchant_read_auth
 from kliento.register.models import Subject
-from kliento.sharing import selectors
+from kliento.sharing import customer_reads, selectors
 from kliento.sharing.schemas import CustomerDetailOut, CustomerPageOut
 
 router = Router(tags=["customers"], auth=merchant_read_auth)
@@ -47,7 +46,7 @@ def customer_list(request: HttpRequest, params: Query[CustomerQuery]) -> dict[st
     client: MerchantClient = request.auth  # type: ignore[attr-defined]
     merchant = client.merchant
     found = selectors.customers_search(merchant=merchant, query=params.search)
-    rows = selectors.customers_shown(
+    rows = customer_reads.customers_shown(
         merchant=merchant, rows=list(found[params.offset : params.offset + params.limit])
     )
     return {
@@ -66,12 +65,11 @@ def customer_list(request: HttpRequest, params: Query[CustomerQuery]) -> dict[st
 def customer_detail(request: HttpRequest, customer_id: UUID) -> dict[str, Any]:
     client: MerchantClient = request.auth  # type: ignore[attr-defined]
     merchant = client.merchant
-    subject = selectors.customer_of(merchant=merchant, customer_id=customer_id)
+    subject = customer_reads.customer_of(merchant=merchant, customer_id=customer_id)
     actor = client.actor(request)
-    with transaction.atomic():
-        view = selectors.customer_view(
-            merchant=merchant, subject=subject, actor=actor, purpose=API_PURPOSE
-        )
+    view = customer_reads.customer_view(
+        merchant=merchant, subject=subject, actor=actor, purpose=API_PURPOSE
+    )
     return {
         **_summary(subject),
         "shared": view.shared,

@@ -11,7 +11,7 @@ class SharingConfig(AppConfig):
         from kliento.sharing import personal_data  # noqa: F401
 
         # The check-in screen shows the cashier what the holder shares with the merchant.
-        from kliento.sharing.selectors import shared_profile
+        from kliento.sharing.customer_reads import shared_profile
         from kliento.visits import holders
 
         holders.provide(

@@ -7,17 +7,13 @@ items granted now, and records the read in the caller's transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
-from kliento.audit.actors import Actor
 from kliento.cards import identifiers
 from kliento.cards.models import Card
 from kliento.cards.services import card_lookup
@@ -25,13 +21,9 @@ from kliento.common import crypto
 from kliento.common.errors import DomainError
 from kliento.merchants.models import Merchant
 from kliento.register import catalogue, values
-from kliento.register import services as register
 from kliento.register.models import ProfileValue, Subject
-from kliento.register.selectors import is_restricted
-from kliento.sharing import pseudonyms
 from kliento.sharing.models import Grant, MerchantCustomer, Relationship
-from kliento.visits import loyalty
-from kliento.visits.models import LoyaltyProgram, Reward, Visit
+from kliento.visits.models import Visit
 
 SHAREABLE: tuple[catalogue.Item, ...] = tuple(
     item for item in catalogue.PROFILE_ITEMS if item.shareable
@@ -52,26 +44,6 @@ def grants_version(*, subject: Subject, merchant: Merchant) -> str:
     rows = Grant.objects.filter(subject=subject, merchant=merchant).order_by("item")
     text = "|".join(f"{g.item}@{g.granted_at.isoformat()}" for g in rows)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def shared_profile(
-    *, subject: Subject, merchant: Merchant, actor: Actor, purpose: str
-) -> dict[str, Any]:
-    """The values of the shared items, decrypted, primary value first, by item key.
-
-    The read is recorded (who, which premises, which items) in the caller's transaction.
-    Items with no value are left out; nothing is read when nothing is shared.
-    """
-    items = granted_items(subject=subject, merchant=merchant)
-    if not items:
-        return {}
-    values_by_item = register.profile_read(
-        subject=subject, actor=actor, purpose=purpose, items=items
-    )
-    return {
-        key: [v.value for v in entries] if catalogue.BY_KEY[key].multiple else entries[0].value
-        for key, entries in values_by_item.items()
-    }
 
 
 # --- the person's side -----------------------------------------------------------------
@@ -186,83 +158,6 @@ def customers_search(*, merchant: Merchant, query: str) -> QuerySet[Subject]:
         kind = Card.Kind.KLIENTO if scanned.kind == "kliento" else Card.Kind.CONTACTLESS
         cards = Card.objects.filter(lookup=card_lookup(kind, scanned.value))
     return customers.filter(pk__in=cards.filter(holder__isnull=False).values("holder"))
-
-
-def customer_of(*, merchant: Merchant, customer_id: UUID) -> Subject:
-    """One customer of ``merchant`` by their id at ``merchant``, with ``customer_id`` set,
-    or 404 (an id from another merchant too: it names nobody here)."""
-    subject_id = pseudonyms.subject_id_of(merchant=merchant, customer_id=customer_id)
-    subject = (
-        customers_of(merchant=merchant).filter(pk=subject_id).first()
-        if subject_id is not None
-        else None
-    )
-    if subject is None:
-        raise Http404
-    pseudonyms.pseudonyms_assign(merchant=merchant, subjects=[subject])
-    return subject
-
-
-def customers_shown(*, merchant: Merchant, rows: list[Subject]) -> list[Subject]:
-    """``rows`` about to be shown to ``merchant``, each with its ``customer_id``."""
-    pseudonyms.pseudonyms_assign(merchant=merchant, subjects=rows)
-    return rows
-
-
-@dataclass(frozen=True)
-class ProgramState:
-    program: LoyaltyProgram
-    points: int
-    stamps: int
-
-
-@dataclass(frozen=True)
-class CustomerView:
-    """What a merchant sees of one customer: its own visits, loyalty and the shared items."""
-
-    subject: Subject
-    visits: list[Visit]
-    programs: list[ProgramState]
-    rewards: list[Reward]
-    shared: dict[str, Any]
-    granted: list[str]
-
-    @property
-    def shared_rows(self) -> list[tuple[catalogue.Item, Any]]:
-        """Shared values in catalogue order, for display."""
-        return [(item, self.shared[item.key]) for item in SHAREABLE if item.key in self.shared]
-
-
-def customer_view(
-    *, merchant: Merchant, subject: Subject, actor: Actor, purpose: str, visit_limit: int = 50
-) -> CustomerView:
-    """Everything the merchant may see of a customer. Reads the shared items fresh and
-    records the read; call inside a transaction (the read and its record commit together)."""
-    card_ids = list(Card.objects.filter(holder=subject).values_list("pk", flat=True))
-    visits = list(
-        Visit.objects.filter(merchant=merchant, card_id__in=card_ids)
-        .select_related("premises")
-        .order_by("-at", "-pk")[:visit_limit]
-    )
-    programs = list(LoyaltyProgram.objects.filter(merchant=merchant).order_by("pk"))
-    program_ids = [p.pk for p in programs]
-    balances = loyalty.balances(program_ids, card_ids)
-    states = [
-        ProgramState(p, balances[p.pk].points, balances[p.pk].stamps)
-        for p in programs
-        if p.is_active or balances[p.pk].points or balances[p.pk].stamps
-    ]
-    rewards = list(
-        Reward.objects.filter(
-            program_id__in=program_ids, card_id__in=card_ids,
-            status=Reward.Status.AVAILABLE, expires_at__gt=timezone.now(),
-        ).select_related("program").order_by("expires_at")
-    )  # fmt: skip
-    if is_restricted(subject):  # GDPR art. 18: stored, but nobody reads it meanwhile
-        return CustomerView(subject, visits, states, rewards, {}, [])
-    granted = granted_items(subject=subject, merchant=merchant)
-    shared = shared_profile(subject=subject, merchant=merchant, actor=actor, purpose=purpose)
-    return CustomerView(subject, visits, states, rewards, shared, granted)
 
 
 def last_activity(subject: Subject) -> datetime | None:

@@ -16,8 +16,9 @@ from kliento.merchants.models import Merchant
 from kliento.register import catalogue
 from kliento.register.models import Subject
 from kliento.sharing.activity import EXPORT_PURPOSE
+from kliento.sharing.customer_reads import shared_profile
 from kliento.sharing.models import Grant, Relationship
-from kliento.sharing.selectors import grants_version, shared_profile
+from kliento.sharing.selectors import grants_version
 
 
 def _shareable(item_key: str) -> catalogue.Item:

@@ -19,7 +19,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -32,7 +31,7 @@ from kliento.audit.actors import Actor
 from kliento.merchants import selectors as merchant_selectors
 from kliento.merchants.models import Membership
 from kliento.register import values
-from kliento.sharing import selectors, services
+from kliento.sharing import customer_reads, selectors, services
 from kliento.sharing.selectors import SHAREABLE
 
 P = ParamSpec("P")
@@ -93,7 +92,7 @@ def customers(request: HttpRequest, membership: Membership) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = selectors.customers_search(merchant=membership.merchant, query=query)
     page = Paginator(found, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.customers_shown(
+    page.object_list = customer_reads.customers_shown(
         merchant=membership.merchant, rows=list(page.object_list)
     )
     return render(
@@ -108,12 +107,11 @@ def customer_detail(
     request: HttpRequest, membership: Membership, customer_id: UUID
 ) -> HttpResponse:
     """One customer: visits at this merchant, loyalty, and only what they share now."""
-    subject = selectors.customer_of(merchant=membership.merchant, customer_id=customer_id)
-    with transaction.atomic():
-        view = selectors.customer_view(
-            merchant=membership.merchant, subject=subject,
-            actor=_actor(request, membership), purpose=VIEW_PURPOSE,
-        )  # fmt: skip
+    subject = customer_reads.customer_of(merchant=membership.merchant, customer_id=customer_id)
+    view = customer_reads.customer_view(
+        merchant=membership.merchant, subject=subject,
+        actor=_actor(request, membership), purpose=VIEW_PURPOSE,
+    )  # fmt: skip
     shared = [
         (item, [values.display(item, v) for v in (value if item.multiple else [value])])
         for item, value in view.shared_rows
@@ -141,7 +139,7 @@ def _export_rows(request: HttpRequest, membership: Membership) -> Iterator[str]:
     actor = _actor(request, membership)
     found = selectors.customers_of(merchant=membership.merchant)
     for subject in found.iterator(chunk_size=200):
-        selectors.customers_shown(merchant=membership.merchant, rows=[subject])
+        customer_reads.customers_shown(merchant=membership.merchant, rows=[subject])
         shared = services.customer_disclose(
             subject=subject, merchant=membership.merchant, actor=actor
         )
