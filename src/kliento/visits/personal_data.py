@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from kliento.cards.models import Card, CardIssuer
+from kliento.common import crypto
 from kliento.common.personal_data import (
     ERASE_HISTORY,
     RecordKind,
@@ -26,7 +27,6 @@ from kliento.common.personal_data import (
     uuid_text,
 )
 from kliento.merchants.models import Merchant, Premises
-from kliento.register import crypto
 from kliento.register.models import Subject
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
