@@ -241,14 +241,14 @@ def test_every_action_reads_as_words_never_as_a_raw_key(
     from kliento.audit.services import audit_record
 
     with transaction.atomic():
-        for action in ("dsr.fee_decided", "retention.visits", "brand.new_thing"):
+        for action in ("dsr.fee_decide", "retention.delete", "brand.new_thing"):
             audit_record(actor=Actor.system("retention"), action=action, subject_id=anna.public_id)
 
     page = cardholder_client.get(ACCESSES).content.decode()
 
-    assert "Handled your data protection request" in page
+    assert "Decided a fee for your request" in page
     assert "Deleted or anonymised old data" in page
     assert "Handled your data" in page
-    for raw in ("dsr.fee_decided", "retention.visits", "brand.new_thing"):
+    for raw in ("dsr.fee_decide", "retention.delete", "brand.new_thing"):
         assert raw not in page
     assert str(action_label("profile.read")) == "Looked at your data"

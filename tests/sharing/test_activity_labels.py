@@ -21,7 +21,7 @@ def test_events_without_a_title_of_their_own_read_as_words(
     with transaction.atomic():
         audit_record(actor=Actor.system("surveys"), action="survey.answer",
                      subject_id=subject.public_id, items=["survey_answers"])  # fmt: skip
-        audit_record(actor=Actor.system("retention"), action="retention.visits",
+        audit_record(actor=Actor.system("retention"), action="retention.anonymise",
                      subject_id=subject.public_id)  # fmt: skip
 
     page = cardholder_client.get("/profile/activity/").content.decode()
@@ -29,4 +29,4 @@ def test_events_without_a_title_of_their_own_read_as_words(
     assert "Recorded your survey answer" in page
     assert "Deleted or anonymised old data" in page
     assert "survey.answer" not in page
-    assert "retention.visits" not in page
+    assert "retention.anonymise" not in page

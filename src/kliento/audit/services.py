@@ -13,6 +13,7 @@ from uuid import UUID
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import AuditEntry, AuditNetwork, ChainHead
 
@@ -56,7 +57,7 @@ def entry_digest(entry: AuditEntry) -> bytes:
 def audit_record(
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     subject_id: UUID | None = None,
     items: Iterable[str] = (),
     purpose: str = "",

@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kliento.accounts.mfa_adapter import MFAAdapter
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card
@@ -300,7 +301,7 @@ def rotate(*, target: Target, batch_size: int, actor: Actor) -> Generator[Batch,
             if batch.rotated:
                 audit_record(
                     actor=actor,
-                    action="keys.rotate",
+                    action=AuditAction.KEYS_ROTATE,
                     context={"kind": target.key, "rows": batch.rotated, "kek_id": to_kek_id},
                 )
         after_pk = batch.last_pk

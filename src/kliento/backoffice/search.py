@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards import identifiers
@@ -52,7 +53,7 @@ def people_search(*, kind: str, value: str, actor: Actor) -> list[Subject]:
     for subject in found:
         audit_record(
             actor=actor,
-            action="profile.search",
+            action=AuditAction.PROFILE_SEARCH,
             subject_id=subject.public_id,
             items=[SEARCH_ITEMS[kind]],
         )

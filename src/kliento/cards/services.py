@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards import identifiers
@@ -116,7 +117,7 @@ def card_issue_kliento(*, actor: Actor, holder: Subject | None = None) -> tuple[
     number = identifiers.new_kliento_number()
     card, code = _new_card(kind=Card.Kind.KLIENTO, value=number, holder=holder)
     audit_record(
-        actor=actor, action="card.issue",
+        actor=actor, action=AuditAction.CARD_ISSUE,
         subject_id=holder.public_id if holder else None, context={"card": str(card.public_id)},
     )  # fmt: skip
     return card, number, code
@@ -133,7 +134,7 @@ def phone_card_of(*, subject: Subject, actor: Actor) -> Card:
         )
         audit_record(
             actor=actor,
-            action="card.issue",
+            action=AuditAction.CARD_ISSUE,
             subject_id=subject.public_id,
             context={"card": str(card.public_id)},
         )
@@ -169,7 +170,7 @@ def card_register(*, subject: Subject, card_number: str, code: str, actor: Actor
     card.save(update_fields=["holder", "registered_at", "registration_code_hash"])
     audit_record(
         actor=actor,
-        action="card.register",
+        action=AuditAction.CARD_REGISTER,
         subject_id=subject.public_id,
         context={"card": str(card.public_id)},
     )
@@ -192,7 +193,8 @@ def card_block(*, card: Card, actor: Actor, reason: str) -> Card:
         raise DomainError(ErrorCode.CARD_NOT_ACTIVE, _("This card is not in use any more."))
     card.refresh_from_db()
     audit_record(
-        actor=actor, action="card.block", subject_id=card.holder.public_id if card.holder else None,
+        actor=actor, action=AuditAction.CARD_BLOCK,
+        subject_id=card.holder.public_id if card.holder else None,
         purpose=reason, context={"card": str(card.public_id)},
     )  # fmt: skip
     return card
@@ -214,7 +216,9 @@ def card_change_start(*, new_card_input: str, actor: Actor) -> tuple[CardChange,
         expires_at=timezone.now() + CHANGE_CODE_VALIDITY,
     )
     audit_record(
-        actor=actor, action="card.change_start", context={"card": str(found.card.public_id)}
+        actor=actor,
+        action=AuditAction.CARD_CHANGE_START,
+        context={"card": str(found.card.public_id)},
     )
     return change, code
 
@@ -247,7 +251,7 @@ def card_change_complete(*, subject: Subject, old_card: Card, code: str, actor: 
     change.used_at = now
     change.save(update_fields=["used_at"])
     audit_record(
-        actor=actor, action="card.change", subject_id=subject.public_id,
+        actor=actor, action=AuditAction.CARD_CHANGE, subject_id=subject.public_id,
         context={"old": str(old_card.public_id), "new": str(new_card.public_id)},
     )  # fmt: skip
     new_card.refresh_from_db()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -32,6 +33,12 @@ from kliento.register.services import profile_item_clear
 
 # Staff who may record a consent choice the person told them (by phone, in writing).
 ON_BEHALF_ROLES = frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER})
+# The audit action recorded with each kind of consent event.
+AUDIT_ACTIONS: dict[str, AuditAction] = {
+    ConsentEvent.Action.GIVEN: AuditAction.CONSENT_GIVEN,
+    ConsentEvent.Action.WITHDRAWN: AuditAction.CONSENT_WITHDRAWN,
+    ConsentEvent.Action.EXPIRED: AuditAction.CONSENT_EXPIRED,
+}
 
 
 def _notice(purpose: ConsentPurpose, version: str) -> Notice:
@@ -98,7 +105,7 @@ def _append(
     current_consent_apply(event)  # the audience query's current-consent table
     audit_record(
         actor=actor,
-        action=f"consent.{action}",
+        action=AUDIT_ACTIONS[action],
         subject_id=subject.public_id,
         purpose=purpose.key,
         context={
@@ -283,7 +290,7 @@ def consent_history_read(
         )
     audit_record(
         actor=actor,
-        action="consent.history_read",
+        action=AuditAction.CONSENT_HISTORY_READ,
         subject_id=subject.public_id,
         items=["direct_marketing"],
         purpose=reason.strip(),

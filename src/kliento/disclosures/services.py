@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -32,6 +33,11 @@ from kliento.register.models import Subject
 
 RECIPIENT_ROLES = frozenset({StaffRole.ADMINISTRATOR.value, StaffRole.PRIVACY_OFFICER.value})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# The audit action recorded when recipients are told of a correction or an erasure.
+NOTICE_ACTIONS: dict[str, AuditAction] = {
+    OutboxMessage.Event.CORRECTION: AuditAction.DISCLOSURE_CORRECTION,
+    OutboxMessage.Event.ERASURE: AuditAction.DISCLOSURE_ERASURE,
+}
 
 
 def _invalid(message: object, **details: object) -> DomainError:
@@ -140,7 +146,7 @@ def recipient_create(
     _seal_secret(recipient, secret)
     recipient.save(force_insert=True)
     audit_record(
-        actor=actor, action="recipient.create",
+        actor=actor, action=AuditAction.RECIPIENT_CREATE,
         context={"recipient": str(recipient.public_id), "kind": kind},
     )  # fmt: skip
     return recipient, secret
@@ -156,7 +162,7 @@ def recipient_secret_rotate(*, recipient: Recipient, actor: Actor) -> str:
     recipient.updated_at = timezone.now()
     recipient.save(update_fields=["secret_kek_id", "secret_sealed", "updated_at"])
     audit_record(
-        actor=actor, action="recipient.secret_rotate",
+        actor=actor, action=AuditAction.RECIPIENT_SECRET_ROTATE,
         context={"recipient": str(recipient.public_id)},
     )  # fmt: skip
     return secret
@@ -243,7 +249,9 @@ def disclosure_record(
         )
         for key in item_keys
     )  # fmt: skip
-    _audit(actor, "disclosure.record", subject, recipient, item_keys, purpose, legal_basis)
+    _audit(
+        actor, AuditAction.DISCLOSURE_RECORD, subject, recipient, item_keys, purpose, legal_basis
+    )
     outbox.enqueue(
         recipient=recipient, subject=subject, event=OutboxMessage.Event.DISCLOSURE,
         data={"items": item_keys, "purpose": purpose, "legal_basis": legal_basis},
@@ -253,7 +261,7 @@ def disclosure_record(
 
 def _audit(  # noqa: PLR0917 (a private helper; every caller passes the same order)
     actor: Actor,
-    action: str,
+    action: AuditAction,
     subject: Subject,
     recipient: Recipient,
     items: list[str],
@@ -283,7 +291,7 @@ def _notify(subject: Subject, received: dict[int, list[str]], event: str, actor:
         for recipient in Recipient.objects.filter(pk__in=received).order_by("pk"):
             keys = received[recipient.pk]
             outbox.enqueue(recipient=recipient, subject=subject, event=event, data={"items": keys})
-            _audit(actor, f"disclosure.{event}", subject, recipient, keys)
+            _audit(actor, NOTICE_ACTIONS[event], subject, recipient, keys)
     return len(received)
 
 
@@ -315,7 +323,8 @@ def disclosures_read(*, subject: Subject, actor: Actor, limit: int = 500) -> lis
     """What was disclosed about ``subject``, newest first, for a staff member's review;
     the read is recorded (and so shown to the person) before anything is returned."""
     audit_record(
-        actor=require_actor(actor), action="disclosures.read", subject_id=subject.public_id,
+        actor=require_actor(actor), action=AuditAction.DISCLOSURES_READ,
+        subject_id=subject.public_id,
         items=["disclosures"], purpose="disclosure review",
     )  # fmt: skip
     return list(

@@ -29,12 +29,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor
 from kliento.audit.services import audit_record
 from kliento.common.personal_data import RecordKind, retention_kinds
 from kliento.register import catalogue
 
 BATCH = 1000
+# The audit action of each ``RecordKind.action``.
+AUDIT_ACTIONS: dict[str, AuditAction] = {
+    "delete": AuditAction.RETENTION_DELETE,
+    "anonymise": AuditAction.RETENTION_ANONYMISE,
+}
 
 
 def resolved(kind: RecordKind) -> RecordKind:
@@ -100,7 +106,7 @@ def retention_run(
                 changed = kind.apply(pks)
                 audit_record(
                     actor=actor,
-                    action=f"retention.{kind.action}",
+                    action=AUDIT_ACTIONS[kind.action],
                     items=[kind.item],
                     purpose="retention",
                     context={"kind": kind.key, "rows": changed},

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -79,10 +80,12 @@ def _event(request: DataSubjectRequest, *, action: str, actor: Actor, note: str 
     )
 
 
-def _audit(request: DataSubjectRequest, *, action: str, actor: Actor, **context: Any) -> None:
+def _audit(
+    request: DataSubjectRequest, *, action: AuditAction, actor: Actor, **context: Any
+) -> None:
     audit_record(
         actor=actor,
-        action=f"dsr.{action}",
+        action=action,
         subject_id=request.subject.public_id,
         items=["privacy_requests"],
         context={"request": str(request.public_id), **context},
@@ -165,7 +168,7 @@ def request_create(
         created_by=actor.id,
     )
     _event(request, action="received", actor=actor)
-    _audit(request, action="request_create", actor=actor, kind=kind, channel=channel)
+    _audit(request, action=AuditAction.DSR_REQUEST_CREATE, actor=actor, kind=kind, channel=channel)
     _send_verification(request, site=site)
     return request
 
@@ -182,7 +185,7 @@ def request_verification_resend(
             ErrorCode.REQUEST_ALREADY_VERIFIED, _("This request is already verified.")
         )
     _event(request, action="verification_sent", actor=actor)
-    _audit(request, action="verification_resend", actor=actor)
+    _audit(request, action=AuditAction.DSR_VERIFICATION_RESEND, actor=actor)
     _send_verification(request, site=site)
 
 
@@ -196,7 +199,7 @@ def request_open(*, request: DataSubjectRequest, actor: Actor) -> DataSubjectReq
         items.append("marketing_received")  # the page lists the campaigns to answer from
     audit_record(
         actor=actor,
-        action="dsr.request_read",
+        action=AuditAction.DSR_REQUEST_READ,
         subject_id=request.subject.public_id,
         items=items,
         context={"request": str(request.public_id)},
@@ -232,7 +235,7 @@ def request_verify(*, token: str) -> DataSubjectRequest:
     request.status = RequestStatus.VERIFIED
     _save(request, "verified_at", "status")
     _event(request, action="verified", actor=actor)
-    _audit(request, action="request_verify", actor=actor)
+    _audit(request, action=AuditAction.DSR_REQUEST_VERIFY, actor=actor)
     return request
 
 
@@ -270,7 +273,7 @@ def request_extend(
     request.extension_reason = reason
     _save(request, "due_at", "extended_at", "extension_reason")
     _event(request, action="extended", actor=actor, note=reason)
-    _audit(request, action="request_extend", actor=actor, months=months)
+    _audit(request, action=AuditAction.DSR_REQUEST_EXTEND, actor=actor, months=months)
     with _in_language(request):
         _mail(
             request,
@@ -316,7 +319,7 @@ def request_close(
     request.closed_at = timezone.now()
     _save(request, "status", "outcome", "closed_at")
     _event(request, action="closed", actor=actor)
-    _audit(request, action="request_close", actor=actor, status=status)
+    _audit(request, action=AuditAction.DSR_REQUEST_CLOSE, actor=actor, status=status)
     with _in_language(request):
         _mail(
             request,
@@ -380,7 +383,13 @@ def fee_decide(
     request.status = RequestStatus.AWAITING_FEE
     _save(request, "status")
     _event(request, action="fee_decided", actor=actor, note=reason)
-    _audit(request, action="fee_decide", actor=actor, amount_cents=amount_cents, ground=ground)
+    _audit(
+        request,
+        action=AuditAction.DSR_FEE_DECIDE,
+        actor=actor,
+        amount_cents=amount_cents,
+        ground=ground,
+    )
     token = link_make(salt=FEE_SALT, public_id=str(fee.public_id))
     link = site.rstrip("/") + reverse("dsr:fee", args=[token])
     with _in_language(request):
@@ -443,7 +452,7 @@ def fee_answer(*, token: str, accept: bool) -> Fee:
     )
     _save(request, "status")
     _event(request, action="fee_accepted" if accept else "fee_declined", actor=actor)
-    _audit(request, action="fee_answer", actor=actor, accepted=accept)
+    _audit(request, action=AuditAction.DSR_FEE_ANSWER, actor=actor, accepted=accept)
     return fee
 
 
@@ -477,7 +486,7 @@ def restriction_apply(*, request: DataSubjectRequest, actor: Actor) -> Processin
     request.applied_at = restriction.started_at
     _save(request, "applied_at")
     _event(request, action="restriction_applied", actor=actor)
-    _audit(request, action="restriction_apply", actor=actor)
+    _audit(request, action=AuditAction.DSR_RESTRICTION_APPLY, actor=actor)
     return restriction
 
 
@@ -494,7 +503,7 @@ def restriction_lift(*, request: DataSubjectRequest, reason: str, actor: Actor) 
     restriction.lifted_at = timezone.now()
     restriction.save(update_fields=["lifted_at"])
     _event(request, action="restriction_lifted", actor=actor, note=reason)
-    _audit(request, action="restriction_lift", actor=actor)
+    _audit(request, action=AuditAction.DSR_RESTRICTION_LIFT, actor=actor)
     with _in_language(request):
         _mail(
             request,
@@ -530,5 +539,5 @@ def objection_apply(*, request: DataSubjectRequest, actor: Actor) -> list[Consen
     request.applied_at = timezone.now()
     _save(request, "applied_at")
     _event(request, action="objection_applied", actor=actor)
-    _audit(request, action="objection_apply", actor=actor, withdrawn=len(events))
+    _audit(request, action=AuditAction.DSR_OBJECTION_APPLY, actor=actor, withdrawn=len(events))
     return events

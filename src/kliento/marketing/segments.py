@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common import crypto
@@ -88,7 +89,7 @@ def marketing_profile_set(*, subject: Subject, choice: SegmentChoice, actor: Act
     )
     audit_record(
         actor=actor,
-        action="marketing.segments_set",
+        action=AuditAction.MARKETING_SEGMENTS_SET,
         subject_id=subject.public_id,
         items=["marketing_segments"],
         context={

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -144,7 +145,7 @@ def campaign_create(*, draft: CampaignDraft, base_url: str, actor: Actor) -> Cam
     )
     audit_record(
         actor=actor,
-        action="marketing.campaign_create",
+        action=AuditAction.MARKETING_CAMPAIGN_CREATE,
         purpose=campaign.purpose,
         context={"campaign": str(campaign.public_id), "channel": campaign.channel},
     )
@@ -194,7 +195,7 @@ def campaign_start(*, campaign: Campaign, actor: Actor) -> int:
         locked.save(update_fields=["status", "started_at"])
         audit_record(
             actor=actor,
-            action="marketing.campaign_start",
+            action=AuditAction.MARKETING_CAMPAIGN_START,
             purpose=locked.purpose,
             context={"campaign": str(locked.public_id), "included": included},
         )
@@ -451,7 +452,7 @@ def unsubscribe(*, token: str, actor_request: Any = None) -> bool:
     if changed:
         audit_record(
             actor=actor,
-            action="marketing.unsubscribe",
+            action=AuditAction.MARKETING_UNSUBSCRIBE,
             subject_id=subject.public_id,
             items=["marketing_suppression"],
             context={"campaign": str(campaign.public_id), "channel": campaign.channel},
@@ -480,6 +481,9 @@ def sms_reply_receive(*, sender: str, text: str) -> bool:
             actor=actor,
         )
     audit_record(
-        actor=actor, action="marketing.sms_stop", items=["marketing_suppression"], context={}
+        actor=actor,
+        action=AuditAction.MARKETING_SMS_STOP,
+        items=["marketing_suppression"],
+        context={},
     )
     return True

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kliento.accounts.models import ApiToken, User
 from kliento.accounts.roles import StaffRole
 from kliento.accounts.tokens import token_create, token_revoke
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -20,6 +21,12 @@ from kliento.common.errors import DomainError, ErrorCode
 from kliento.merchants.models import Invitation, Membership, Merchant, Premises, Terminal
 
 INVITATION_VALIDITY = timedelta(days=7)
+# The audit action recorded when a merchant's status is set.
+STATUS_ACTIONS: dict[str, AuditAction] = {
+    Merchant.Status.PENDING: AuditAction.MERCHANT_PENDING,
+    Merchant.Status.APPROVED: AuditAction.MERCHANT_APPROVED,
+    Merchant.Status.SUSPENDED: AuditAction.MERCHANT_SUSPENDED,
+}
 
 
 def _require_administrator(actor: Actor) -> None:
@@ -57,7 +64,9 @@ def merchant_create(*, name: str, business_id: str, owner: User, actor: Actor) -
     merchant = Merchant.objects.create(name=name.strip(), business_id=business_id.strip())
     Membership.objects.create(merchant=merchant, user=owner, role=Membership.Role.OWNER)
     audit_record(
-        actor=actor, action="merchant.create", context={"merchant": str(merchant.public_id)}
+        actor=actor,
+        action=AuditAction.MERCHANT_CREATE,
+        context={"merchant": str(merchant.public_id)},
     )
     return merchant
 
@@ -76,7 +85,7 @@ def merchant_set_status(*, merchant: Merchant, status: str, actor: Actor) -> Mer
     merchant.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action=f"merchant.{status}",
+        action=STATUS_ACTIONS[status],
         context={"merchant": str(merchant.public_id)},
     )
     return merchant
@@ -95,7 +104,9 @@ def premises_create(
         postal_code=postal_code.strip(), city=city.strip(),
     )  # fmt: skip
     audit_record(
-        actor=actor, action="premises.create", context={"premises": str(premises.public_id)}
+        actor=actor,
+        action=AuditAction.PREMISES_CREATE,
+        context={"premises": str(premises.public_id)},
     )
     return premises
 
@@ -136,7 +147,7 @@ def invitation_create(
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
     invitation.premises.set([p for p in premises if p.merchant_id == membership.merchant_id])
-    audit_record(actor=actor, action="merchant.invite", context={"role": role})
+    audit_record(actor=actor, action=AuditAction.MERCHANT_INVITE, context={"role": role})
     return invitation, token
 
 
@@ -161,7 +172,7 @@ def invitation_accept(*, token: str, user: User, actor: Actor) -> Membership:
     membership.premises.set(invitation.premises.all())
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit_record(actor=actor, action="merchant.join", context={"role": invitation.role})
+    audit_record(actor=actor, action=AuditAction.MERCHANT_JOIN, context={"role": invitation.role})
     return membership
 
 
@@ -181,7 +192,9 @@ def terminal_create(
     )
     terminal = Terminal.objects.create(premises=premises, name=name.strip(), token=token)
     audit_record(
-        actor=actor, action="terminal.create", context={"terminal": str(terminal.public_id)}
+        actor=actor,
+        action=AuditAction.TERMINAL_CREATE,
+        context={"terminal": str(terminal.public_id)},
     )
     return terminal, plaintext
 
@@ -198,7 +211,9 @@ def terminal_revoke(*, membership: Membership, terminal: Terminal, actor: Actor)
     terminal.revoked_at = timezone.now()
     terminal.save(update_fields=["revoked_at"])
     audit_record(
-        actor=actor, action="terminal.revoke", context={"terminal": str(terminal.public_id)}
+        actor=actor,
+        action=AuditAction.TERMINAL_REVOKE,
+        context={"terminal": str(terminal.public_id)},
     )
 
 
@@ -225,7 +240,9 @@ def premises_update(
     premises.postal_code, premises.city = postal_code.strip(), city.strip()
     premises.save(update_fields=["name", "street", "postal_code", "city"])
     audit_record(
-        actor=actor, action="premises.update", context={"premises": str(premises.public_id)}
+        actor=actor,
+        action=AuditAction.PREMISES_UPDATE,
+        context={"premises": str(premises.public_id)},
     )
     return premises
 
@@ -251,6 +268,6 @@ def membership_remove(*, membership: Membership, member: Membership, actor: Acto
     member.delete()
     audit_record(
         actor=actor,
-        action="merchant.member_remove",
+        action=AuditAction.MERCHANT_MEMBER_REMOVE,
         context={"merchant": str(membership.merchant.public_id), "role": member.role},
     )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card
@@ -49,7 +50,7 @@ def export_open(
         with transaction.atomic():
             audit_record(
                 actor=actor,
-                action="export.read",
+                action=AuditAction.EXPORT_READ,
                 subject_id=subject.public_id,
                 items=sorted({key for section in sections() for key in section.items}),
                 purpose=purpose,
@@ -110,7 +111,7 @@ def account_cancel(*, subject: Subject, actor: Actor) -> Cancelled:
     told = recipients_notify_erasure(subject=locked, actor=actor)
     audit_record(
         actor=actor,
-        action="account.cancel",
+        action=AuditAction.ACCOUNT_CANCEL,
         subject_id=locked.public_id,
         context={"recipients_told": told},
     )
@@ -172,7 +173,9 @@ def erasures_replay(*, actor: Actor, batch_size: int = 2000) -> list[UUID]:
             subject = Subject.objects.select_for_update().get(pk=pk)
             if not _needs_erasure(subject):
                 continue
-            audit_record(actor=actor, action="account.erase_replay", subject_id=subject.public_id)
+            audit_record(
+                actor=actor, action=AuditAction.ACCOUNT_ERASE_REPLAY, subject_id=subject.public_id
+            )
             _erase_rows(subject, actor=actor)
             replayed.append(subject.public_id)
     # Released cards whose background detachment never ran (or a restore brought back).

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.accounts.models import User
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common import crypto
@@ -55,7 +56,7 @@ def subject_create(*, user: User | None, actor: Actor) -> Subject:
     subject = Subject.objects.create(user=user)
     kek_id, wrapped = crypto.wrap_data_key(crypto.new_data_key(), owner=str(subject.public_id))
     DataKey.objects.create(subject=subject, kek_id=kek_id, wrapped_key=wrapped)
-    audit_record(actor=actor, action="subject.create", subject_id=subject.public_id)
+    audit_record(actor=actor, action=AuditAction.SUBJECT_CREATE, subject_id=subject.public_id)
     return subject
 
 
@@ -70,7 +71,9 @@ def subject_key_destroy(*, subject: Subject, actor: Actor) -> bool:
     deleted, _counts = DataKey.objects.filter(subject=subject).delete()
     subject._state.fields_cache.pop("data_key", None)  # no stale copy on this instance
     if deleted:
-        audit_record(actor=actor, action="subject.key_destroy", subject_id=subject.public_id)
+        audit_record(
+            actor=actor, action=AuditAction.SUBJECT_KEY_DESTROY, subject_id=subject.public_id
+        )
     return bool(deleted)
 
 
@@ -159,10 +162,10 @@ def profile_value_set(*, subject: Subject, item_key: str, value: Any, actor: Act
             is_primary=not any(v.is_primary for v in existing),
             created_at=now,
         )
-        action = "profile.add"
+        action = AuditAction.PROFILE_ADD
     else:
         row = existing[0]
-        action = "profile.update"
+        action = AuditAction.PROFILE_UPDATE
     row.ciphertext = _seal(key, subject, item, normalised)
     row.lookup = _lookup(item, normalised)
     row.updated_at = now
@@ -184,7 +187,10 @@ def profile_value_update(*, subject: Subject, value_id: UUID, value: Any, actor:
     row.updated_at = timezone.now()
     row.save(update_fields=["ciphertext", "lookup", "updated_at"])
     audit_record(
-        actor=actor, action="profile.update", subject_id=subject.public_id, items=[item.key]
+        actor=actor,
+        action=AuditAction.PROFILE_UPDATE,
+        subject_id=subject.public_id,
+        items=[item.key],
     )
     changes.notify_correction(subject=subject, items=[item.key], actor=actor)
     return Value(row.public_id, item.key, normalised, row.is_primary)
@@ -199,7 +205,10 @@ def profile_value_make_primary(*, subject: Subject, value_id: UUID, actor: Actor
     siblings.exclude(pk=row.pk).update(is_primary=False)
     ProfileValue.objects.filter(pk=row.pk).update(is_primary=True, updated_at=timezone.now())
     audit_record(
-        actor=actor, action="profile.primary", subject_id=subject.public_id, items=[row.item]
+        actor=actor,
+        action=AuditAction.PROFILE_PRIMARY,
+        subject_id=subject.public_id,
+        items=[row.item],
     )
 
 
@@ -217,7 +226,10 @@ def profile_value_delete(*, subject: Subject, value_id: UUID, actor: Actor) -> N
         if successor is not None:
             ProfileValue.objects.filter(pk=successor.pk).update(is_primary=True)
     audit_record(
-        actor=actor, action="profile.delete", subject_id=subject.public_id, items=[item_key]
+        actor=actor,
+        action=AuditAction.PROFILE_DELETE,
+        subject_id=subject.public_id,
+        items=[item_key],
     )
     changes.notify_correction(subject=subject, items=[item_key], actor=actor)
 
@@ -230,7 +242,10 @@ def profile_item_clear(*, subject: Subject, item_key: str, actor: Actor) -> int:
     deleted, _ = ProfileValue.objects.filter(subject=subject, item=item.key).delete()
     if deleted:
         audit_record(
-            actor=actor, action="profile.delete", subject_id=subject.public_id, items=[item.key]
+            actor=actor,
+            action=AuditAction.PROFILE_DELETE,
+            subject_id=subject.public_id,
+            items=[item.key],
         )
         changes.notify_correction(subject=subject, items=[item.key], actor=actor)
     return deleted
@@ -274,7 +289,7 @@ def profile_read(
                 raise DomainError(ErrorCode.REASON_REQUIRED, _("State the purpose of this access."))
             audit_record(
                 actor=actor,
-                action="profile.read",
+                action=AuditAction.PROFILE_READ,
                 subject_id=subject.public_id,
                 items=sorted({row.item for row in rows_list} | set(wanted or [])),
                 purpose=purpose,

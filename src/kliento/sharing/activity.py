@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.labels import action_label
 from kliento.audit.models import ActorKind, AuditEntry
 from kliento.merchants.models import Merchant, Premises
@@ -51,7 +52,12 @@ KIND_LABELS: dict[Kind, Promise] = {
 
 # Audit actions shown elsewhere in the timeline (as visits and loyalty) or not about
 # third parties at all.
-_HIDDEN_ACTIONS = ("visit.record", "reward.redeem", "reward.claim", "subject.create")
+_HIDDEN_ACTIONS = (
+    AuditAction.VISIT_RECORD,
+    AuditAction.REWARD_REDEEM,
+    AuditAction.REWARD_CLAIM,
+    AuditAction.SUBJECT_CREATE,
+)
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ def _audit(subject: Subject, filters: Filters, limit: int | None) -> Iterator[Ev
         wanted |= Q(action__startswith="disclosure.")
     if Kind.ACCESS in filters.kinds:
         wanted |= by_others
-    qs = qs.filter(wanted).exclude(action="profile.read", purpose=EXPORT_PURPOSE)
+    qs = qs.filter(wanted).exclude(action=AuditAction.PROFILE_READ, purpose=EXPORT_PURPOSE)
     if filters.merchant is not None:
         qs = qs.filter(context__merchant=str(filters.merchant.public_id))
     qs = _range(qs, "at", filters).order_by("-seq")
@@ -284,19 +290,21 @@ def _describe(event: Event) -> tuple[str, str]:
     if event.action == "reward.used":
         return _("Reward used: %(reward)s") % p, ""
     who = _who(event)
-    titles = {
-        "sharing.grant": _("You started sharing with %(merchant)s"),
-        "sharing.withdraw": _("You stopped sharing with %(merchant)s"),
-        "sharing.join": _("You joined %(merchant)s"),
-        "sharing.leave": _("You left %(merchant)s and withdrew everything you shared"),
-        "disclosure.merchant_export": _("%(merchant)s exported the data you share with it"),
+    titles: dict[str, str] = {
+        AuditAction.SHARING_GRANT: _("You started sharing with %(merchant)s"),
+        AuditAction.SHARING_WITHDRAW: _("You stopped sharing with %(merchant)s"),
+        AuditAction.SHARING_JOIN: _("You joined %(merchant)s"),
+        AuditAction.SHARING_LEAVE: _("You left %(merchant)s and withdrew everything you shared"),
+        AuditAction.DISCLOSURE_MERCHANT_EXPORT: _(
+            "%(merchant)s exported the data you share with it"
+        ),
         # disclosures/services.py: the recipient's name travels in the audit context.
-        "disclosure.record": _("Your data was given to %(recipient)s"),
-        "disclosure.correction": _("%(recipient)s was told about your correction"),
-        "disclosure.erasure": _("%(recipient)s was told to erase your data"),
-        "disclosures.read": _("Your disclosures were looked at"),
-        "profile.read": _("Your data was read"),
-        "card.issue": _("A Kliento card was issued to you"),
+        AuditAction.DISCLOSURE_RECORD: _("Your data was given to %(recipient)s"),
+        AuditAction.DISCLOSURE_CORRECTION: _("%(recipient)s was told about your correction"),
+        AuditAction.DISCLOSURE_ERASURE: _("%(recipient)s was told to erase your data"),
+        AuditAction.DISCLOSURES_READ: _("Your disclosures were looked at"),
+        AuditAction.PROFILE_READ: _("Your data was read"),
+        AuditAction.CARD_ISSUE: _("A Kliento card was issued to you"),
     }
     if event.action not in titles:
         return str(action_label(event.action)), who

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kliento.accounts.models import ApiToken, User
 from kliento.accounts.tokens import token_create, token_revoke
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
@@ -75,7 +76,7 @@ def integration_create(
     )
     integration = Integration.objects.create(merchant=membership.merchant, name=clean, token=token)
     audit_record(
-        actor=actor, action="integration.create",
+        actor=actor, action=AuditAction.INTEGRATION_CREATE,
         context={"integration": str(integration.public_id)},
     )  # fmt: skip
     return integration, plaintext
@@ -95,6 +96,6 @@ def integration_revoke(*, membership: Membership, integration: Integration, acto
     integration.revoked_at = timezone.now()
     integration.save(update_fields=["revoked_at"])
     audit_record(
-        actor=actor, action="integration.revoke",
+        actor=actor, action=AuditAction.INTEGRATION_REVOKE,
         context={"integration": str(integration.public_id)},
     )  # fmt: skip

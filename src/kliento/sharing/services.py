@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
@@ -45,7 +46,7 @@ def relationship_join(*, subject: Subject, merchant: Merchant, actor: Actor) -> 
     relationship, created = Relationship.objects.get_or_create(subject=subject, merchant=merchant)
     if created:
         audit_record(
-            actor=actor, action="sharing.join", subject_id=subject.public_id,
+            actor=actor, action=AuditAction.SHARING_JOIN, subject_id=subject.public_id,
             context=_context(merchant),
         )  # fmt: skip
     return relationship
@@ -61,7 +62,7 @@ def relationship_leave(*, subject: Subject, merchant: Merchant, actor: Actor) ->
     Grant.objects.filter(subject=subject, merchant=merchant).delete()
     Relationship.objects.filter(subject=subject, merchant=merchant).delete()
     audit_record(
-        actor=actor, action="sharing.leave", subject_id=subject.public_id, items=items,
+        actor=actor, action=AuditAction.SHARING_LEAVE, subject_id=subject.public_id, items=items,
         context=_context(merchant),
     )  # fmt: skip
 
@@ -129,12 +130,14 @@ def grants_set(
     )
     if added:
         audit_record(
-            actor=actor, action="sharing.grant", subject_id=subject.public_id, items=added,
+            actor=actor, action=AuditAction.SHARING_GRANT, subject_id=subject.public_id,
+            items=added,
             context=_context(merchant),
         )  # fmt: skip
     if removed:
         audit_record(
-            actor=actor, action="sharing.withdraw", subject_id=subject.public_id, items=removed,
+            actor=actor, action=AuditAction.SHARING_WITHDRAW, subject_id=subject.public_id,
+            items=removed,
             context=_context(merchant),
         )  # fmt: skip
     return sorted(wanted)
@@ -148,7 +151,7 @@ def customer_disclose(*, subject: Subject, merchant: Merchant, actor: Actor) -> 
     require_actor(actor)
     shared = shared_profile(subject=subject, merchant=merchant, actor=actor, purpose=EXPORT_PURPOSE)
     audit_record(
-        actor=actor, action="disclosure.merchant_export", subject_id=subject.public_id,
+        actor=actor, action=AuditAction.DISCLOSURE_MERCHANT_EXPORT, subject_id=subject.public_id,
         items=sorted(shared), purpose=EXPORT_PURPOSE, context=_context(merchant),
     )  # fmt: skip
     return shared

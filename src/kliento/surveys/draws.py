@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor
 from kliento.audit.models import AuditEntry
 from kliento.audit.services import audit_record
@@ -90,7 +91,7 @@ def draw_run(*, survey: Survey, actor: Actor) -> Draw:
     )
     audit_record(
         actor=actor,
-        action="survey.draw",
+        action=AuditAction.SURVEY_DRAW,
         items=[ENTRIES_ITEM],
         purpose=survey.consent_purpose,
         context={
@@ -137,7 +138,9 @@ def draw_reproduce(*, draw: Draw) -> DrawCheck:
     recomputed = eligible_entrants(survey=draw.survey, at=draw.drawn_at)
     winners = pick_winners(seed=draw.seed, entrants=recorded, count=draw.survey.winners_count)
     logged = (
-        AuditEntry.objects.filter(action="survey.draw", context__survey=str(draw.survey.public_id))
+        AuditEntry.objects.filter(
+            action=AuditAction.SURVEY_DRAW, context__survey=str(draw.survey.public_id)
+        )
         .values_list("context", flat=True)
         .first()
     ) or {}
@@ -158,7 +161,7 @@ def draw_verify(*, draw: Draw, actor: Actor) -> DrawCheck:
     check = draw_reproduce(draw=draw)
     audit_record(
         actor=actor,
-        action="survey.draw_verify",
+        action=AuditAction.SURVEY_DRAW_VERIFY,
         items=[ENTRIES_ITEM],
         purpose=draw.survey.consent_purpose,
         context={"survey": str(draw.survey.public_id), "ok": check.ok},

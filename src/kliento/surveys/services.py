@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -139,7 +140,7 @@ def survey_create(
         )
     audit_record(
         actor=actor,
-        action="survey.create",
+        action=AuditAction.SURVEY_CREATE,
         purpose=survey.consent_purpose,
         context={"survey": str(survey.public_id), "kind": kind, "questions": len(questions)},
     )
@@ -266,7 +267,7 @@ def response_submit(
         ).update(count=F("count") + 1)
     audit_record(
         actor=actor,
-        action="survey.answer",
+        action=AuditAction.SURVEY_ANSWER,
         subject_id=subject.public_id,
         items=[item_of(survey)],
         purpose=survey.consent_purpose,
@@ -378,7 +379,7 @@ def responses_purge_expired(*, today: date, actor: Actor) -> int:
     if deleted:
         audit_record(
             actor=actor,
-            action="survey.purge",
+            action=AuditAction.SURVEY_PURGE,
             items=[ANSWERS_ITEM, ENTRIES_ITEM],
             context={"responses": deleted},
         )

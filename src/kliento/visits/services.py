@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.models import ActorKind
 from kliento.audit.services import audit_record
@@ -188,7 +189,7 @@ def _record(
     )
     audit_record(
         actor=actor,
-        action="visit.record",
+        action=AuditAction.VISIT_RECORD,
         subject_id=card.holder.public_id if card.holder else None,
         context={"visit": str(visit.public_id), "premises": str(premises.public_id)},
     )
@@ -216,7 +217,9 @@ def _redeem(
             ErrorCode.REWARD_UNAVAILABLE, _("This reward has already been used or has expired.")
         )
     reward.refresh_from_db()
-    audit_record(actor=actor, action="reward.redeem", context={"reward": str(reward.public_id)})
+    audit_record(
+        actor=actor, action=AuditAction.REWARD_REDEEM, context={"reward": str(reward.public_id)}
+    )
     return reward
 
 
@@ -260,7 +263,7 @@ def points_claim_reward(*, program: LoyaltyProgram, card: Card, actor: Actor) ->
         actor_id=actor.id, at=now,
     )  # fmt: skip
     audit_record(
-        actor=actor, action="reward.claim",
+        actor=actor, action=AuditAction.REWARD_CLAIM,
         subject_id=card.holder.public_id if card.holder else None,
         context={"reward": str(reward.public_id)},
     )  # fmt: skip
@@ -330,7 +333,10 @@ def visit_reverse(*, visit: Visit, actor: Actor, reason: str) -> list[LedgerEntr
         for e in entries
     ]
     audit_record(
-        actor=actor, action="visit.reverse", purpose=reason, context={"visit": str(visit.public_id)}
+        actor=actor,
+        action=AuditAction.VISIT_REVERSE,
+        purpose=reason,
+        context={"visit": str(visit.public_id)},
     )
     return reversals
 
@@ -394,7 +400,9 @@ def program_create(*, membership: Membership, terms: ProgramTerms, actor: Actor)
     require_active(membership.merchant)
     _check_terms(terms)
     program = LoyaltyProgram.objects.create(merchant=membership.merchant, **_terms_fields(terms))
-    audit_record(actor=actor, action="program.create", context={"program": str(program.public_id)})
+    audit_record(
+        actor=actor, action=AuditAction.PROGRAM_CREATE, context={"program": str(program.public_id)}
+    )
     return program
 
 
@@ -422,5 +430,7 @@ def program_update(
         setattr(program, name, value)
     program.is_active = is_active
     program.save(update_fields=[*fields, "is_active"])
-    audit_record(actor=actor, action="program.update", context={"program": str(program.public_id)})
+    audit_record(
+        actor=actor, action=AuditAction.PROGRAM_UPDATE, context={"program": str(program.public_id)}
+    )
     return program
