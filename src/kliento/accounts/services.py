@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 
@@ -23,7 +24,7 @@ def user_create(*, email: str, password: str | None, actor: Actor, verified: boo
     require_actor(actor)
     user = User.objects.create_user(email=email, password=password)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
-    audit_record(actor=actor, action="user.create", context={"user": str(user.public_id)})
+    audit_record(actor=actor, action=AuditAction.USER_CREATE, context={"user": str(user.public_id)})
     return user
 
 
@@ -39,7 +40,7 @@ def staff_role_grant(*, user: User, role: StaffRole, actor: Actor) -> User:
     user.groups.add(group)
     audit_record(
         actor=actor,
-        action="staff.role_grant",
+        action=AuditAction.STAFF_ROLE_GRANT,
         context={"user": str(user.public_id), "role": role.value},
     )
     return user

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.accounts.models import ApiToken, User
+from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.common.errors import DomainError, ErrorCode
@@ -80,7 +81,7 @@ def token_create(
         secret_hash=_hash(secret),
         expires_at=expires_at,
     )
-    audit_record(actor=actor, action="token.create", context=_token_context(token))
+    audit_record(actor=actor, action=AuditAction.TOKEN_CREATE, context=_token_context(token))
     return token, f"{TOKEN_PREFIX}{lookup}_{secret}"
 
 
@@ -115,7 +116,7 @@ def token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="token.revoke", context=_token_context(token))
+        audit_record(actor=actor, action=AuditAction.TOKEN_REVOKE, context=_token_context(token))
     return token
 
 

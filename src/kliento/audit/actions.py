@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
+    # accounts and staff
+    USER_CREATE = "user.create", _("Created a login")
+    STAFF_ROLE_GRANT = "staff.role_grant", _("Gave a staff role")
+    TOKEN_CREATE = "token.create", _("Created an access token")
+    TOKEN_REVOKE = "token.revoke", _("Revoked an access token")
     # register
     SUBJECT_CREATE = "subject.create", _("Created your entry in the register")
     SUBJECT_KEY_DESTROY = "subject.key_destroy", _("Destroyed your encryption key")
