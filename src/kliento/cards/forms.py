@@ -30,8 +30,9 @@ class CardRegisterForm(forms.Form):
         widget=forms.TextInput(attrs=_CODE_ATTRS),
     )
 
-    def add_domain_error(self, error: DomainError) -> None:
-        """Wrong number or code is one error on purpose: it does not tell which was wrong."""
+    def show_refusal(self, error: DomainError) -> None:
+        """The one form that words refusals itself: a wrong number or code is one error on
+        purpose, so it does not tell which was wrong (and a bad check digit says so)."""
         if error.code != ErrorCode.CARD_INVALID:
             self.add_error(None, str(error.message))
         elif error.details.get("reason") == "check_digit":
@@ -59,8 +60,7 @@ class CardChangeForm(forms.Form):
             (str(row.id), f"{row.kind_label} {row.masked} ({row.issuer})") for row in cards
         ]
 
-    def add_domain_error(self, error: DomainError) -> None:
-        self.add_error("code", str(error.message))
+    domain_error_field = "code"
 
 
 class StaffCardBlockForm(forms.Form):
@@ -81,5 +81,4 @@ class StaffCardBlockForm(forms.Form):
         ),
     )
 
-    def add_domain_error(self, error: DomainError) -> None:
-        self.add_error("card_number", str(error.message))
+    domain_error_field = "card_number"

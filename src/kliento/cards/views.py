@@ -23,6 +23,7 @@ from kliento.cards import identifiers, selectors, services
 from kliento.cards.api import QR_REFRESH_SECONDS
 from kliento.cards.forms import CardChangeForm, CardRegisterForm
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.register.models import Subject
 from kliento.register.services import subject_of
 
@@ -69,7 +70,7 @@ def card_register(request: HttpRequest) -> HttpResponse:
                 actor=actor,
             )
         except DomainError as error:
-            form.add_domain_error(error)
+            form.show_refusal(error)
         else:
             messages.success(
                 request,
@@ -96,7 +97,7 @@ def card_change(request: HttpRequest) -> HttpResponse:
                 subject=subject, old_card=old, code=form.cleaned_data["code"], actor=actor
             )
         except DomainError as error:
-            form.add_domain_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,

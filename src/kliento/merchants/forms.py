@@ -9,15 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kliento.common.errors import DomainError
 from kliento.merchants.models import Membership, Premises
-
-
-class DomainErrorsMixin:
-    """Show a service's refusal as a form error."""
-
-    def add_domain_error(self, error: DomainError, field: str | None = None) -> None:
-        self.add_error(field, str(error.message))  # type: ignore[attr-defined]
 
 
 class PremisesChoiceField(forms.ModelChoiceField):
@@ -32,7 +24,7 @@ class PremisesMultipleChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
-class PremisesForm(DomainErrorsMixin, forms.Form):
+class PremisesForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     street = forms.CharField(
         label=_("Street address"),
@@ -50,7 +42,7 @@ class PremisesForm(DomainErrorsMixin, forms.Form):
     city = forms.CharField(label=_("City"), max_length=60, required=False)
 
 
-class InvitationForm(DomainErrorsMixin, forms.Form):
+class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
@@ -83,7 +75,7 @@ class InvitationForm(DomainErrorsMixin, forms.Form):
         return data
 
 
-class TerminalForm(DomainErrorsMixin, forms.Form):
+class TerminalForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=80, help_text=_("For example: Till 1 or Door reader.")
     )

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.merchants import selectors, services
 from kliento.merchants.forms import InvitationForm, PremisesForm, TerminalForm
 from kliento.merchants.models import Invitation, Membership, Premises
@@ -149,7 +150,7 @@ def premises_edit(
             try:
                 _save_premises(request, membership, premises, form.cleaned_data)
             except DomainError as error:
-                form.add_domain_error(error)
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request, _("Saved: %(name)s.") % {"name": form.cleaned_data["name"]}
@@ -213,7 +214,7 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
                     actor=member_actor(request, membership),
                 )
             except DomainError as error:
-                form.add_domain_error(error)
+                add_domain_error(form, error)
             else:
                 _send_invitation(request, invitation, token)
                 messages.success(
@@ -304,7 +305,7 @@ def terminals(request: HttpRequest, membership: Membership) -> HttpResponse:
                     actor=member_actor(request, membership),
                 )
             except DomainError as error:
-                form.add_domain_error(error)
+                add_domain_error(form, error)
             else:
                 form = TerminalForm(premises=premises)
     else:

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kliento.common.errors import DomainError
 from kliento.register.catalogue import Item, ValueKind
 from kliento.register.values import ADDRESS_FIELDS
 
@@ -94,7 +93,7 @@ class ProfileValueForm(forms.Form):
             return {name: self.cleaned_data.get(name, "") for name in ADDRESS_FIELDS}
         return self.cleaned_data["value"]
 
-    def add_domain_error(self, error: DomainError) -> None:
-        """Show a service's refusal next to the field it is about."""
-        field = None if self.item.kind == ValueKind.ADDRESS else "value"
-        self.add_error(field, str(error.message))
+    @property
+    def domain_error_field(self) -> str | None:
+        """Where a service's refusal shows: beside the value (an address has several)."""
+        return None if self.item.kind == ValueKind.ADDRESS else "value"

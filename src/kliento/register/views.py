@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.register import catalogue, services
 from kliento.register.catalogue import Category, Item, ValueKind
 from kliento.register.consents import has_consent
@@ -135,7 +136,7 @@ def _save(
         if error.code == ErrorCode.PERMISSION_DENIED:
             messages.error(request, str(error.message))
             return redirect("consent:health")
-        form.add_domain_error(error)
+        add_domain_error(form, error)
         return None
     messages.success(request, _("Saved: %(item)s.") % {"item": item.label})
     return redirect(_back_to(item))

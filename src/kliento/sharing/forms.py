@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kliento.common.errors import DomainError
 from kliento.merchants.models import Merchant
 from kliento.register import catalogue
 from kliento.sharing.activity import KIND_LABELS
@@ -22,10 +21,9 @@ SPECIAL = tuple(item for item in SHAREABLE if item.special_category)
 
 
 class DomainErrorForm(forms.Form):
-    version = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    """A sharing form carries the version of the grants it was rendered with."""
 
-    def add_domain_error(self, error: DomainError) -> None:
-        self.add_error(None, str(error.message))
+    version = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
 
 class SharingForm(DomainErrorForm):

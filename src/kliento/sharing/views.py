@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
+from kliento.common.forms import add_domain_error
 from kliento.merchants.models import Merchant
 from kliento.register import services as register
 from kliento.register.models import Subject
@@ -50,7 +51,7 @@ def _me(request: HttpRequest) -> tuple[Subject, Actor]:
 
 
 def _refused(form: DomainErrorForm, error: DomainError) -> None:
-    form.add_domain_error(error)
+    add_domain_error(form, error)
 
 
 @login_required
@@ -110,7 +111,7 @@ def sharing_merchant(request: HttpRequest, merchant_id: UUID) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )  # fmt: skip
         except DomainError as error:
-            _refused(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, _("Saved. %(merchant)s sees the change now.") % {"merchant": merchant.name}
@@ -139,7 +140,7 @@ def sharing_health(request: HttpRequest, merchant_id: UUID) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )  # fmt: skip
         except DomainError as error:
-            _refused(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, _("Saved. %(merchant)s sees the change now.") % {"merchant": merchant.name}

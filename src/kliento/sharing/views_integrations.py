@@ -16,13 +16,12 @@ from django.views.decorators.http import require_POST
 
 from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
-from kliento.merchants.forms import DomainErrorsMixin
 from kliento.merchants.models import Membership
 from kliento.merchants.views import member_actor, member_view, page, to
 from kliento.sharing import integrations
 
 
-class IntegrationForm(DomainErrorsMixin, forms.Form):
+class IntegrationForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=80,

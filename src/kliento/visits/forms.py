@@ -11,14 +11,14 @@ from django.db.models import QuerySet
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from kliento.merchants.forms import DomainErrorsMixin, PremisesChoiceField
+from kliento.merchants.forms import PremisesChoiceField
 from kliento.merchants.models import Premises
 from kliento.visits import rules
 from kliento.visits.models import LoyaltyProgram
 from kliento.visits.services import ProgramTerms
 
 
-class CheckinForm(DomainErrorsMixin, forms.Form):
+class CheckinForm(forms.Form):
     card = forms.CharField(
         label=_("Card number or code"),
         max_length=200,
@@ -60,7 +60,7 @@ class CheckinForm(DomainErrorsMixin, forms.Form):
         return None if amount is None else int(amount * 100)
 
 
-class RedeemCodeForm(DomainErrorsMixin, forms.Form):
+class RedeemCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Reward code"),
         min_length=4,
@@ -69,7 +69,7 @@ class RedeemCodeForm(DomainErrorsMixin, forms.Form):
     )
 
 
-class ReverseForm(DomainErrorsMixin, forms.Form):
+class ReverseForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=200,
@@ -92,7 +92,7 @@ class VisitFilterForm(forms.Form):
         field.queryset = premises
 
 
-class ProgramForm(DomainErrorsMixin, forms.Form):
+class ProgramForm(forms.Form):
     """A program's name, kind and reward, and the fields of every loyalty rule."""
 
     name = forms.CharField(label=_("Program name"), max_length=120)

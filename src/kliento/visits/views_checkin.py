@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.merchants.models import Membership, Premises
 from kliento.merchants.selectors import premises_for
 from kliento.merchants.views import member_actor, member_view, page, signed_in_user, to
@@ -153,7 +154,7 @@ def checkin(request: HttpRequest, membership: Membership) -> HttpResponse:
                     actor=member_actor(request, membership, premises),
                 )
             except DomainError as error:
-                form.add_domain_error(error, "card" if error.code in CARD_ERRORS else None)
+                add_domain_error(form, error, "card" if error.code in CARD_ERRORS else None)
                 hint = CARD_HINTS.get(str(error.details.get("reason", "")), "")
                 status = 422
             else:
@@ -202,7 +203,7 @@ def reward_redeem(request: HttpRequest, membership: Membership) -> HttpResponse:
         if reward_id:
             messages.error(request, str(error.message))
             return redirect(to("checkin", membership))
-        form.add_domain_error(error, "code")
+        add_domain_error(form, error, "code")
         return _checkin_with_error(request, membership, form)
     messages.success(
         request, _("Reward redeemed: %(reward)s.") % {"reward": redeemed.program.reward_name}
@@ -308,7 +309,7 @@ def visit_reverse(request: HttpRequest, membership: Membership, visit_id: UUID) 
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            form.add_domain_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The check-in was reversed."))
             return redirect(to("visit", membership, visit.public_id))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 from kliento.merchants.models import Membership
 from kliento.merchants.views import member_actor, member_view, page, to
 from kliento.visits import charts, rules, selectors
@@ -126,7 +127,7 @@ def program_edit(
             except DomainError as error:
                 if error.code == ErrorCode.NOT_FOUND:
                     raise Http404 from error
-                form.add_domain_error(error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("Saved: %(name)s.") % {"name": form.terms.name})
                 return redirect(to("programs", membership))

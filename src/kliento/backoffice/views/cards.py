@@ -14,6 +14,7 @@ from kliento.backoffice.views.people import staff_nav
 from kliento.cards import identifiers, services
 from kliento.cards.forms import StaffCardBlockForm
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.forms import add_domain_error
 
 
 @staff_view(StaffRole.CUSTOMER_SERVICE)
@@ -34,7 +35,7 @@ def card_block(request: HttpRequest, staff: Staff) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            form.add_domain_error(error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
