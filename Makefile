@@ -6,14 +6,14 @@ KLIENTO := $(BIN)/kliento
 PYTEST_ARGS ?=
 export KLIENTO_HOME := $(CURDIR)
 
-.PHONY: run test setup demo serve worker lint format typecheck layers messages chromium clean openapi
+.PHONY: run test setup demo serve worker lint format typecheck layers messages chromium axe clean openapi
 
 run: setup
 	$(KLIENTO) migrate --no-input
 	$(KLIENTO) demo
 	$(KLIENTO) serve
 
-test: setup chromium
+test: setup chromium axe
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed instance/kliento.env messages
@@ -31,6 +31,15 @@ instance/kliento.env: | $(VENV)/.installed
 messages: | $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	cd src/kliento && ../../$(KLIENTO) compilemessages --verbosity 0
+
+# axe-core (from npm, pinned in package-lock.json) is injected into pages by the browser
+# tests to check WCAG 2.1 AA.
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Browser tests drive Debian's Chromium; Playwright never downloads its own.
 chromium:
@@ -64,4 +73,4 @@ makemessages: setup
 	cd src/kliento && ../../$(KLIENTO) makemessages -l fi -l sv -l en --no-obsolete --no-location --ignore "*/tests/*"
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) instance node_modules
