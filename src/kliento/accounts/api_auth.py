@@ -40,8 +40,8 @@ class ScopedUserThrottle(UserRateThrottle):
 class FailedTokenLimiter(SimpleRateThrottle):
     """Counts failed bearer-token attempts per client address.
 
-    Only failures count, so a well-behaved app is never slowed down, while someone
-    trying token after token is refused with 429 before the token is even looked up.
+    Only failures count and only failures are refused (429), so a well-behaved app is
+    never slowed down and a valid token keeps working from an address others abuse.
     """
 
     scope = "failed_token"
@@ -92,17 +92,20 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
-        limiter = failed_token_limiter()
-        wait = limiter.retry_after(request)
-        if wait is not None:
-            logger.warning("bearer token refused: too many failures path=%s", request.path)
-            raise DomainError(
-                ErrorCode.RATE_LIMITED,
-                _("Too many requests. Try again later."),
-                details={"retry_after": wait},
-            )
+        # The token is looked up first: a valid token always works, however many bad ones
+        # came from the same address (a shop's network, a carrier NAT), so nobody can lock
+        # out a terminal without its secret. Only failures count, and only they are refused.
         api_token = token_authenticate(raw=token)
         if api_token is None or api_token.kind not in self.kinds:
+            limiter = failed_token_limiter()
+            wait = limiter.retry_after(request)
+            if wait is not None:
+                logger.warning("bearer token refused: too many failures path=%s", request.path)
+                raise DomainError(
+                    ErrorCode.RATE_LIMITED,
+                    _("Too many requests. Try again later."),
+                    details={"retry_after": wait},
+                )
             limiter.record_failure(request)
             # Never the token: only whether it looked like one of ours.
             logger.info(
