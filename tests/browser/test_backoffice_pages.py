@@ -49,7 +49,8 @@ def test_back_office_pages_are_accessible_and_fit_a_phone(
         for name, url in PAGES.items():
             # When they open each page
             response = page.goto(url)
-            assert response is not None and response.status == 200, (url, response)
+            assert response is not None
+            assert response.status == 200, url
             assert page.url.endswith(url), page.url  # the page itself, not a login step
             screenshot(page, f"backoffice-{name}-{size}-{lang}")
             # Then axe finds nothing, and nothing is wider than a phone
