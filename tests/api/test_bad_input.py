@@ -57,7 +57,7 @@ CASES: dict[str, tuple[Callable[[Client, str], object], int, str]] = {
     "oversized body": (
         lambda c, t: c.post(
             TOKENS_URL,
-            data=json.dumps({"name": SECRET_NAME + "x" * 3000}),
+            data=json.dumps({"name": SECRET_NAME + "x" * 400_000}),
             content_type="application/json",
         ),
         413,
@@ -72,6 +72,43 @@ CASES: dict[str, tuple[Callable[[Client, str], object], int, str]] = {
         422,
         "validation_failed",
     ),
+    "a body that is not declared JSON": (
+        lambda c, t: c.post(
+            TOKENS_URL, data=json.dumps({"name": SECRET_NAME}), content_type="text/plain"
+        ),
+        415,
+        "unsupported_media_type",
+    ),
+    "JSON nested too deeply to parse": (
+        lambda c, t: c.post(
+            TOKENS_URL, data="[" * 100_000 + "]" * 100_000, content_type="application/json"
+        ),
+        400,
+        "malformed_json",
+    ),
+    "a NUL character in a name": (
+        lambda c, t: c.post(
+            TOKENS_URL,
+            data=json.dumps({"name": SECRET_NAME + "\x00"}),
+            content_type="application/json",
+        ),
+        422,
+        "value_invalid",
+    ),
+    "an unpaired surrogate in a name": (
+        lambda c, t: c.post(
+            TOKENS_URL,
+            data='{"name": "' + SECRET_NAME + '\\ud800"}',
+            content_type="application/json",
+        ),
+        422,
+        "value_invalid",
+    ),
+    "a NUL character in the query string": (
+        lambda c, t: c.get("/api/v1/me/visits?x=%00"),
+        422,
+        "value_invalid",
+    ),
     "unknown token": (
         lambda c, t: c.get("/api/v1/me", headers={"Authorization": f"Bearer {t}"}),
         401,
@@ -80,7 +117,7 @@ CASES: dict[str, tuple[Callable[[Client, str], object], int, str]] = {
 }
 
 
-@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2000)
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=300_000)
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_gets_the_envelope_a_clean_log_line_and_changes_nothing(
     cardholder: User, used_token: str, caplog: pytest.LogCaptureFixture, case: str

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     MALFORMED_JSON = "malformed_json"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     BODY_TOO_LARGE = "body_too_large"
     VALIDATION_FAILED = "validation_failed"  # framework: body or parameters off the schema
     NOT_AUTHENTICATED = "not_authenticated"
@@ -86,6 +87,7 @@ class ErrorCode(StrEnum):
 STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.BAD_REQUEST: 400,
     ErrorCode.MALFORMED_JSON: 400,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.BODY_TOO_LARGE: 413,
     ErrorCode.VALIDATION_FAILED: 422,
     ErrorCode.NOT_AUTHENTICATED: 401,

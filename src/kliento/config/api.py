@@ -22,6 +22,7 @@ from kliento.accounts.api import router as accounts_router
 from kliento.accounts.api_auth import default_auth
 from kliento.cards.api import router as cards_router
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.config.parser import StrictParser
 from kliento.consent.api import router as consent_router
 from kliento.privacy.api import router as privacy_router
 from kliento.register.api import router as register_router
@@ -43,6 +44,7 @@ api = NinjaAPI(
     # The document is public at /api/v1/openapi.json (and committed as docs/openapi.json);
     # Ninja's Swagger page would load scripts from a CDN, which our CSP forbids.
     docs_url=None,
+    parser=StrictParser(),
 )
 
 
@@ -108,7 +110,9 @@ def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
-    if isinstance(cause, RequestDataTooBig):
+    if isinstance(cause, DomainError):  # the parser's own refusals (config/parser.py)
+        error = cause
+    elif isinstance(cause, RequestDataTooBig):
         error = DomainError(ErrorCode.BODY_TOO_LARGE, _("The request body is too large."))
     elif isinstance(cause, ValueError | json.JSONDecodeError):
         error = DomainError(ErrorCode.MALFORMED_JSON, _("The request body is not valid JSON."))

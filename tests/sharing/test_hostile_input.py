@@ -1,4 +1,4 @@
-"""A member's text that looks like a spreadsheet formula reaches a merchant's CSV as text."""
+"""Hostile input on the merchant side: formulas in CSV cells, offsets no database answers."""
 
 from __future__ import annotations
 
@@ -35,3 +35,15 @@ def test_a_members_formula_reaches_the_merchants_export_as_text(
     content = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     [row] = list(csv.DictReader(io.StringIO(content)))
     assert row["first_name"] == "'" + FORMULA
+
+
+@pytest.mark.parametrize("offset", ["99999999999999999999", "9223372036854775808"])
+def test_a_huge_offset_is_a_validation_error_not_a_server_error(
+    client: Client, merchant_a: Any, offset: str
+) -> None:
+    from tests.sharing.conftest import api_get
+
+    response = api_get(client, merchant_a, f"/api/v1/merchant/customers?offset={offset}")
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"
