@@ -253,3 +253,27 @@ def test_forms_tell_the_browser_the_limits(cardholder_client: Client) -> None:
             continue
         page = cardholder_client.get(reverse("register:value_add", args=[item.key]))
         assert f'maxlength="{item.max_length}"' in page.content.decode(), item.key
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Anna\u202egnitsoh",  # a right-to-left override that makes the name read otherwise
+        "An\u200bna",  # a zero-width space
+        "\ufeffAnna",  # a byte-order mark
+        "Anna\u2066x\u2069",  # bidi isolates
+    ],
+)
+def test_a_name_with_invisible_format_characters_is_refused_and_nothing_is_stored(
+    cardholder: User, name: str
+) -> None:
+    subject = services.subject_of(cardholder)
+    before = ProfileValue.objects.filter(subject=subject).count()
+
+    with pytest.raises(services.DomainError) as refused:
+        services.profile_value_set(
+            subject=subject, item_key="first_name", value=name, actor=Actor.person(cardholder)
+        )
+
+    assert refused.value.code == "value_invalid"
+    assert ProfileValue.objects.filter(subject=subject).count() == before

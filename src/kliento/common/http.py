@@ -127,3 +127,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# Powerful browser features no page needs stay off; the cashier's screen scans QR codes
+# with the camera, and passkeys (WebAuthn) need the credential APIs, on this origin only.
+PERMISSIONS_POLICY = ", ".join(
+    (
+        "camera=(self)",
+        "publickey-credentials-get=(self)",
+        "publickey-credentials-create=(self)",
+        "microphone=()",
+        "geolocation=()",
+        "payment=()",
+        "usb=()",
+        "serial=()",
+        "bluetooth=()",
+        "display-capture=()",
+        "interest-cohort=()",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy`` on every response (Django has no setting for it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -126,6 +126,7 @@ MIDDLEWARE = [
     # Outermost, so it also envelopes what the other middleware answer under /api/.
     "kliento.common.http.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kliento.common.http.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

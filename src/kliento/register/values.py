@@ -31,7 +31,10 @@ def _text(item: Item, raw: Any, *, multiline: bool = False) -> str:
         raise _invalid(item, _("Enter text."))
     value = unicodedata.normalize("NFC", raw).strip()
     allowed = {"\n", "\t"} if multiline else set()
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+    # Control characters, and the invisible format characters that can disguise a value:
+    # right-to-left overrides, zero-width spaces and joiners, a byte-order mark (Cf);
+    # unpaired surrogates (Cs) cannot be stored at all.
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs"} and ch not in allowed for ch in value):
         raise _invalid(item, _("The text contains characters that are not allowed."))
     if not value:
         raise _invalid(item, _("This field cannot be empty."))
