@@ -63,6 +63,7 @@ def application_detail(request: HttpRequest, staff: Staff, application_id: UUID)
     application = selectors.application_get(public_id=application_id)
     reject_form = ReasonForm(prefix="reject")
     error: str | None = None
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":
@@ -87,6 +88,7 @@ def application_detail(request: HttpRequest, staff: Staff, application_id: UUID)
                 messages.success(request, _("The application is rejected."))
                 return redirect(reverse("staff_merchants:queue") + "?status=rejected")
         except DomainError as refusal:
+            status = refusal.status
             if request.POST.get("decision") == "approve":
                 error = str(refusal.message)
             else:
@@ -99,7 +101,8 @@ def application_detail(request: HttpRequest, staff: Staff, application_id: UUID)
         "decided": application.status
         in (MerchantApplication.Status.APPROVED, MerchantApplication.Status.REJECTED),
     }
-    status = 200 if error is None and not reject_form.errors else 422
+    if reject_form.errors and status == 200:
+        status = 422
     return render(request, "staff/merchants/application.html", context, status=status)
 
 
