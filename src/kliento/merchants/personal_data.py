@@ -99,7 +99,7 @@ register_section(
             if subject.user_id
             else 0
         ),
-        order=25,
+        order=190,  # after the older sections (the export order is pinned)
         erase=_erase_applications,
         retention=("merchant_applications",),
     )
@@ -125,5 +125,5 @@ def _applications_delete(pks: list[Any]) -> int:
 
 register_retention(
     RecordKind("merchant_applications", _("Decided or lapsed merchant applications"),
-               CONTACT_ITEM, "delete", _applications_expired, _applications_delete, order=35)
+               CONTACT_ITEM, "delete", _applications_expired, _applications_delete, order=90)
 )  # fmt: skip
