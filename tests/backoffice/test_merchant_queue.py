@@ -15,6 +15,7 @@ from django.test import Client
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
+from kliento.audit.models import AuditEntry
 from kliento.merchants import onboarding
 from kliento.merchants.models import Merchant, MerchantApplication
 from kliento.merchants.onboarding import ApplicationIn
@@ -95,6 +96,7 @@ def test_approve_from_the_page_mails_the_applicant_in_their_language(
 
     page = administrator.get(detail(app))
     assert "kaisa@kukka.example" in page.content.decode()
+    assert AuditEntry.objects.filter(action="merchant.application_read").count() == 1
     response = administrator.post(detail(app), {"decision": "approve"})
 
     merchant = Merchant.objects.get()

@@ -85,6 +85,20 @@ def application_contact(application: MerchantApplication) -> Contact:
     return Contact(name=data["name"], email=data["email"], phone=data["phone"])
 
 
+@transaction.atomic
+def application_read(*, application: MerchantApplication, actor: Actor) -> Contact:
+    """The contact person, for an administrator reviewing the application; every read is
+    recorded (``merchant.application_read``)."""
+    _require_administrator(actor)
+    audit_record(
+        actor=actor,
+        action="merchant.application_read",
+        items=[CONTACT_ITEM],
+        context={"application": str(application.public_id)},
+    )
+    return application_contact(application)
+
+
 def _pending(business_id: str) -> Q:
     """Applications that still hold ``business_id``: waiting for review, or waiting for
     the e-mail verification while the link is valid."""

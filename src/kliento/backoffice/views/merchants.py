@@ -95,7 +95,7 @@ def application_detail(request: HttpRequest, staff: Staff, application_id: UUID)
                 add_domain_error(reject_form, refusal)
     context = {
         "application": application,
-        "contact": onboarding.application_contact(application),
+        "contact": onboarding.application_read(application=application, actor=staff.actor),
         "reject_form": reject_form,
         "error": error,
         "decided": application.status
