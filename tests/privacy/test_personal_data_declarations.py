@@ -184,7 +184,7 @@ def test_the_retention_run_keeps_its_order() -> None:
     # Ledger rows go with unregistered cards before the visits are anonymised.
     assert [kind.key for kind in retention_kinds()] == [
         "sessions", "audit_ip_addresses", "finished_tasks", "unregistered_cards", "visits",
-        "closed_requests", "consent_events", "survey_responses",
+        "closed_requests", "consent_events", "survey_responses", "merchant_applications",
     ]  # fmt: skip
 
 
@@ -196,7 +196,7 @@ def test_the_erasure_keeps_its_order() -> None:
     before_key = [s.name for s in sequence if s.erase_order < ERASE_KEY_DESTROYED]
     assert set(before_key) == {
         "merchant_customer_ids", "surveys", "marketing_inclusions", "marketing_choices",
-        "privacy_requests",
+        "privacy_requests", "merchant_applications",
     }  # fmt: skip
     assert names.index("profile") > max(names.index(name) for name in before_key)
     assert names.index("sharing_grants") < names.index("relationships")
@@ -213,7 +213,7 @@ def test_the_export_order_is_unchanged() -> None:
         "account", "merchant_roles", "profile", "cards", "visits", "loyalty_ledger",
         "rewards", "consents", "relationships", "sharing_grants", "accesses_by_others",
         "merchant_customer_ids", "surveys", "marketing_inclusions", "marketing_choices",
-        "disclosures", "disclosure_notifications", "privacy_requests",
+        "disclosures", "disclosure_notifications", "privacy_requests", "merchant_applications",
     ]  # fmt: skip
 
 

@@ -94,6 +94,14 @@ class AuditAction(models.TextChoices):
     MERCHANT_PENDING = "merchant.pending", _("Set a merchant to wait for approval")
     MERCHANT_APPROVED = "merchant.approved", _("Approved a merchant")
     MERCHANT_SUSPENDED = "merchant.suspended", _("Suspended a merchant")
+    MERCHANT_REACTIVATED = "merchant.reactivated", _("Reactivated a merchant")
+    MERCHANT_APPLY = "merchant.apply", _("Applied to become a merchant")
+    MERCHANT_VERIFY = "merchant.verify", _("Confirmed a merchant application's e-mail")
+    MERCHANT_REJECT = "merchant.reject", _("Rejected a merchant application")
+    MERCHANT_APPLICATION_READ = (
+        "merchant.application_read",
+        _("Read a merchant applicant's contact details"),
+    )
     MERCHANT_INVITE = "merchant.invite", _("Invited a member to a merchant")
     MERCHANT_JOIN = "merchant.join", _("Joined the staff of a merchant")
     MERCHANT_MEMBER_REMOVE = "merchant.member_remove", _("Removed a member from a merchant")

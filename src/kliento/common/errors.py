@@ -56,6 +56,8 @@ class ErrorCode(StrEnum):
     CARD_NOT_BLOCKABLE = "card_not_blockable"  # the phone QR code expires by itself
     NO_POINTS_REWARDS = "no_points_rewards"  # the program has no points rewards to redeem
     NOT_A_DRAW = "not_a_draw"  # only a prize draw has winners
+    BUSINESS_ID_INVALID = "business_id_invalid"  # not a Y-tunnus (format or check digit)
+    APPLICATION_LINK_INVALID = "application_link_invalid"  # used, expired or made up
     # State refusals (409): the request is well formed but the stored state forbids it.
     NAME_TAKEN = "name_taken"  # a usable token or integration already has this name
     CHANGED_SINCE_READ = "changed_since_read"  # data changed since the form was read: reload
@@ -82,6 +84,13 @@ class ErrorCode(StrEnum):
     FEE_ALREADY_ANSWERED = "fee_already_answered"
     ALREADY_RESTRICTED = "already_restricted"  # processing is restricted already
     NOT_RESTRICTED = "not_restricted"  # there is no restriction to lift
+    # merchant onboarding (409)
+    BUSINESS_ID_TAKEN = "business_id_taken"  # a merchant or a pending application has it
+    LOGIN_EXISTS = "login_exists"  # the applicant's address has a login: sign in with it
+    APPLICATION_NOT_READY = "application_not_ready"  # the applicant has not verified it yet
+    APPLICATION_ALREADY_DECIDED = "application_already_decided"  # approved or rejected before
+    MERCHANT_NOT_APPROVED = "merchant_not_approved"  # only an approved merchant is suspended
+    MERCHANT_NOT_SUSPENDED = "merchant_not_suspended"  # only a suspended one is reactivated
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -120,6 +129,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.CARD_NOT_BLOCKABLE: 422,
     ErrorCode.NO_POINTS_REWARDS: 422,
     ErrorCode.NOT_A_DRAW: 422,
+    ErrorCode.BUSINESS_ID_INVALID: 422,
+    ErrorCode.APPLICATION_LINK_INVALID: 422,
     # state refusals
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.CHANGED_SINCE_READ: 409,
@@ -145,6 +156,12 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FEE_ALREADY_ANSWERED: 409,
     ErrorCode.ALREADY_RESTRICTED: 409,
     ErrorCode.NOT_RESTRICTED: 409,
+    ErrorCode.BUSINESS_ID_TAKEN: 409,
+    ErrorCode.LOGIN_EXISTS: 409,
+    ErrorCode.APPLICATION_NOT_READY: 409,
+    ErrorCode.APPLICATION_ALREADY_DECIDED: 409,
+    ErrorCode.MERCHANT_NOT_APPROVED: 409,
+    ErrorCode.MERCHANT_NOT_SUSPENDED: 409,
 }
 
 

@@ -49,4 +49,6 @@ urlpatterns = [
     path("merchant/", include("kliento.config.urls_merchant")),
     path("privacy/", include("kliento.disclosures.urls")),
     path("staff/", include("kliento.backoffice.urls.disclosures")),
+    path("merchants/", include("kliento.merchants.urls_onboarding")),
+    path("staff/merchants/", include("kliento.backoffice.urls.merchants")),
 ]

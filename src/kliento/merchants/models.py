@@ -23,6 +23,8 @@ class Merchant(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The administrator's reason for the last suspension or reactivation.
+    status_reason = models.CharField(max_length=500, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -132,3 +134,54 @@ class Integration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MerchantApplication(models.Model):
+    """A business's application to become a Kliento merchant.
+
+    The contact person's name, e-mail and phone are sealed (AES-256-GCM) under the
+    application's own data key (docs/decisions/0017-merchant-onboarding.md); the token of
+    the verification link is stored only as its SHA-256 digest."""
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("E-mail not verified")
+        READY = "ready", _("Ready for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Language(models.TextChoices):
+        FI = "fi", "suomi"
+        SV = "sv", "svenska"
+        EN = "en", "English"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    business_name = models.CharField(max_length=120)
+    business_id = models.CharField(max_length=9, db_index=True)  # Y-tunnus, 1234567-8
+    premises_name = models.CharField(max_length=120)
+    street = models.CharField(max_length=120)
+    postal_code = models.CharField(max_length=10)
+    city = models.CharField(max_length=60)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    contact_kek_id = models.CharField(max_length=40)
+    contact_wrapped_key = models.BinaryField()
+    contact_sealed = models.BinaryField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNVERIFIED)
+    token_hash = models.BinaryField(max_length=32, null=True)
+    token_expires_at = models.DateTimeField()
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merchant_applications",
+    )
+    merchant = models.OneToOneField(
+        Merchant, on_delete=models.SET_NULL, null=True, blank=True, related_name="application"
+    )
+    reject_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"application {self.public_id}"

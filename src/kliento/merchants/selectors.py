@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from kliento.accounts.models import User
-from kliento.merchants.models import Invitation, Membership, Premises, Terminal
+from kliento.merchants.models import (
+    Invitation,
+    Membership,
+    Merchant,
+    MerchantApplication,
+    Premises,
+    Terminal,
+)
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -108,3 +117,79 @@ def invitation_for_token(*, token: str) -> Invitation | None:
         .select_related("merchant")
         .first()
     )
+
+
+# --- the administrators' merchant queue ------------------------------------------------
+
+
+QUEUE_FILTERS = ("pending", "approved", "suspended", "rejected")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One row of the administrators' queue: an application or a merchant."""
+
+    name: str
+    business_id: str
+    status: str
+    status_label: str
+    since: datetime
+    application_id: UUID | None
+    merchant_id: UUID | None
+
+
+def merchant_queue(*, status: str, query: str = "") -> list[QueueRow]:
+    """Applications waiting for a decision ("pending") or rejected, or merchants approved
+    or suspended, matching ``query`` in the name or business ID; newest first."""
+    text = query.strip()
+    if status in ("pending", "rejected"):
+        states = (
+            [MerchantApplication.Status.READY, MerchantApplication.Status.UNVERIFIED]
+            if status == "pending"
+            else [MerchantApplication.Status.REJECTED]
+        )
+        applications = MerchantApplication.objects.filter(status__in=states)
+        if status == "pending":
+            applications = applications.exclude(
+                status=MerchantApplication.Status.UNVERIFIED, token_expires_at__lte=timezone.now()
+            )
+        if text:
+            applications = applications.filter(
+                Q(business_name__icontains=text) | Q(business_id__icontains=text)
+            )
+        return [
+            QueueRow(a.business_name, a.business_id, a.status, a.get_status_display(),
+                     a.created_at, a.public_id, None)
+            for a in applications.order_by("-created_at")[:QUEUE_LIMIT]
+        ]  # fmt: skip
+    merchants = Merchant.objects.filter(status=status)
+    if text:
+        merchants = merchants.filter(Q(name__icontains=text) | Q(business_id__icontains=text))
+    return [
+        QueueRow(m.name, m.business_id, m.status, m.get_status_display(),
+                 m.approved_at or m.created_at, None, m.public_id)
+        for m in merchants.order_by("name")[:QUEUE_LIMIT]
+    ]  # fmt: skip
+
+
+QUEUE_LIMIT = 200
+
+
+def application_get(*, public_id: UUID) -> MerchantApplication:
+    """One application by its public id, or 404."""
+    application = (
+        MerchantApplication.objects.filter(public_id=public_id)
+        .select_related("applicant", "merchant")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def merchant_get(*, public_id: UUID) -> Merchant:
+    """One merchant by its public id, or 404."""
+    merchant = Merchant.objects.filter(public_id=public_id).first()
+    if merchant is None:
+        raise Http404
+    return merchant

@@ -71,22 +71,40 @@ def merchant_create(*, name: str, business_id: str, owner: User, actor: Actor) -
     return merchant
 
 
+# The audit action of each change of status, by (old status, new status); other changes
+# keep the form "merchant.<new status>".
 @transaction.atomic
-def merchant_set_status(*, merchant: Merchant, status: str, actor: Actor) -> Merchant:
-    """Approve or suspend a merchant. Administrators only."""
+def merchant_set_status(
+    *,
+    merchant: Merchant,
+    status: str,
+    actor: Actor,
+    reason: str = "",
+    context: dict[str, str] | None = None,
+) -> Merchant:
+    """Approve, suspend or reactivate a merchant, with the administrator's reason.
+    Administrators only. The audit entry is ``merchant.approve``, ``merchant.suspend`` or
+    ``merchant.reactivated`` (see STATUS_ACTIONS)."""
     _require_administrator(actor)
     if status not in Merchant.Status.values:
         raise DomainError(ErrorCode.VALUE_INVALID, _("Unknown status."))
+    previous = merchant.status
     merchant.status = status
-    fields = ["status"]
+    merchant.status_reason = reason.strip()[:500]
+    fields = ["status", "status_reason"]
     if status == Merchant.Status.APPROVED and merchant.approved_at is None:
         merchant.approved_at = timezone.now()
         fields.append("approved_at")
     merchant.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action=STATUS_ACTIONS[status],
-        context={"merchant": str(merchant.public_id)},
+        action=(
+            AuditAction.MERCHANT_REACTIVATED
+            if (previous, status) == (Merchant.Status.SUSPENDED, Merchant.Status.APPROVED)
+            else STATUS_ACTIONS[status]
+        ),
+        context={"merchant": str(merchant.public_id), **(context or {})},
+        purpose=merchant.status_reason,
     )
     return merchant
 

@@ -250,6 +250,13 @@ ITEMS: tuple[Item, ...] = (
          Category.REGISTRATION, _SERVICE, LegalBasis.LEGITIMATE_INTEREST, Source.MERCHANT,
          retention=Retention(timedelta(days=7), _("Until the invitation is used or expires.")),
          in_profile=False),
+    Item("merchant_applicant_contact",
+         _("Contact person of a merchant application: name, e-mail, phone, language"),
+         Category.CONTACT, _SERVICE, LegalBasis.CONTRACT, Source.PERSON,
+         retention=Retention(timedelta(days=90), _(
+             "Until the application is decided or its link expires, then 90 days; then "
+             "deleted.")),
+         in_profile=False),
     Item("ip_address", _("IP address"), Category.TECHNICAL, (Purpose.SECURITY,),
          LegalBasis.LEGITIMATE_INTEREST, Source.BROWSER, retention=TECHNICAL_RETENTION,
          in_profile=False),
@@ -295,6 +302,10 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "visits.LedgerEntry.card": "loyalty",
     "visits.Reward.card": "loyalty",
     "merchants.Invitation.email": "staff_invitation_email",
+    "merchants.MerchantApplication.contact_sealed": "merchant_applicant_contact",
+    "merchants.MerchantApplication.applicant": "merchant_applicant_contact",
+    "merchants.MerchantApplication.language": "merchant_applicant_contact",
+    "merchants.MerchantApplication.reject_reason": "merchant_applicant_contact",
     "sharing.Grant.subject": "sharing",
     "sharing.Relationship.subject": "sharing",
     "sharing.MerchantCustomer.subject": "sharing",
@@ -358,6 +369,13 @@ NOT_PERSONAL: dict[str, set[str]] = {
     # Merchants' own data: companies, their premises and devices (no personal data).
     "merchants.Merchant": {
         "id", "public_id", "name", "business_id", "status", "created_at", "approved_at",
+        "status_reason",
+    },
+    # A business's application; its contact person's fields are classified above.
+    "merchants.MerchantApplication": {
+        "id", "public_id", "business_name", "business_id", "premises_name", "street",
+        "postal_code", "city", "contact_kek_id", "contact_wrapped_key", "status", "token_hash",
+        "token_expires_at", "merchant", "created_at", "verified_at", "decided_at",
     },
     "merchants.Premises": {
         "id", "public_id", "merchant", "name", "street", "postal_code", "city", "is_open",

@@ -70,6 +70,7 @@ STAFF_AREAS = (
         _("Merchant approvals"),
         _("Approve merchants and their premises before they can check people in."),
         frozenset({StaffRole.ADMINISTRATOR}),
+        url_name="staff_merchants:queue",
     ),
     StaffArea(
         _("Administration"),
