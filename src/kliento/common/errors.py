@@ -55,6 +55,7 @@ class ErrorCode(StrEnum):
     CARD_NOT_BLOCKABLE = "card_not_blockable"  # the phone QR code expires by itself
     NO_POINTS_REWARDS = "no_points_rewards"  # the program has no points rewards to redeem
     NOT_A_DRAW = "not_a_draw"  # only a prize draw has winners
+    BASIS_NOT_ALLOWED = "basis_not_allowed"  # the recipient's kind takes no data on that basis
     # State refusals (409): the request is well formed but the stored state forbids it.
     NAME_TAKEN = "name_taken"  # a usable token or integration already has this name
     CHANGED_SINCE_READ = "changed_since_read"  # data changed since the form was read: reload
@@ -118,6 +119,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.CARD_NOT_BLOCKABLE: 422,
     ErrorCode.NO_POINTS_REWARDS: 422,
     ErrorCode.NOT_A_DRAW: 422,
+    ErrorCode.BASIS_NOT_ALLOWED: 422,
     # state refusals
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.CHANGED_SINCE_READ: 409,
