@@ -81,9 +81,7 @@ def validate(kind: str, params: dict[str, int]) -> None:
         rule.validate(kind, params)
     earning = [rule for rule in RULES if isinstance(rule, EarningRule)]
     if kind == POINTS and not any(rule.earns(kind, params) for rule in earning):
-        raise DomainError(
-            ErrorCode.VALUE_INVALID, _("Give points per euro, per visit, or both.")
-        )
+        raise DomainError(ErrorCode.VALUE_INVALID, _("Give points per euro, per visit, or both."))
 
 
 def skipped_text(reason: str | None) -> str:

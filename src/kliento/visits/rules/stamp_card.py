@@ -39,9 +39,7 @@ class StampCard(EarningRule):
 
     def validate(self, kind: str, params: dict[str, int]) -> None:
         if self.applies_to(kind) and params.get("stamps_required", 10) < 1:
-            raise DomainError(
-                ErrorCode.VALUE_INVALID, _("A stamp card needs at least one stamp.")
-            )
+            raise DomainError(ErrorCode.VALUE_INVALID, _("A stamp card needs at least one stamp."))
 
     def explain(self, program: LoyaltyProgram) -> str:
         required = self.value(program)
