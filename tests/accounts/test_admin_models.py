@@ -10,8 +10,9 @@ import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib import admin
-from django.db import models
+from django.db import connection, models
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
@@ -21,6 +22,7 @@ from kliento.cards.models import CardIssuer
 from kliento.disclosures.models import Recipient
 from kliento.disclosures.services import recipient_create
 from kliento.merchants.models import Merchant, Premises, Terminal
+from kliento.merchants.services import premises_create, terminal_create
 from kliento.register.catalogue import FIELD_CLASSIFICATION
 from tests.conftest import MerchantWorld
 
@@ -221,3 +223,23 @@ def test_an_administrator_without_mfa_is_sent_to_set_it_up(staff_user: Any) -> N
     response = client.get("/admin/merchants/merchant/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+@pytest.mark.parametrize("path", ["merchants/premises", "merchants/terminal"])
+def test_list_query_count_does_not_grow_with_rows(
+    administrator: Client, merchant_a: MerchantWorld, path: str, django_assert_num_queries: Any
+) -> None:
+    url = f"/admin/{path}/"
+    owner = merchant_a.actor(merchant_a.owner)
+    administrator.get(url)
+    with CaptureQueriesContext(connection) as one:
+        administrator.get(url)
+    for n in range(3):
+        premises = premises_create(
+            membership=merchant_a.owner_membership, name=f"Branch {n}", street="",
+            postal_code="", city="Espoo", actor=owner,
+        )  # fmt: skip
+        terminal_create(membership=merchant_a.owner_membership, premises=premises,
+                        name=f"Till {n + 2}", actor=owner)  # fmt: skip
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert administrator.get(url).status_code == 200
