@@ -4,6 +4,8 @@ for the issuer, and only what it declared of what the person has, under the cont
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import timezone
 from django.utils.translation import override
@@ -185,3 +187,21 @@ def test_a_card_change_to_an_issuer_card_discloses_to_its_recipient(
         (recipient.pk, "card_identifiers"), (recipient.pk, "first_name"),
     }  # fmt: skip
     assert OutboxMessage.objects.filter(recipient=recipient, event="disclosure").count() == 1
+
+
+def test_the_persons_card_page_discloses_and_activity_shows_it(
+    admin: Actor, named: Subject, scanned: tuple[Card, str], cardholder_client: Any
+) -> None:
+    card, code = scanned
+    _issuer_recipient(admin, card.issuer)
+
+    response = cardholder_client.post(
+        "/profile/cards/register/", {"card_number": UID, "code": code}
+    )
+
+    assert response.status_code == 302
+    assert Disclosure.objects.filter(subject=named).count() == 2
+    page = cardholder_client.get(
+        "/profile/activity/?kind=disclosure", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Your data was given to HSL" in page
