@@ -56,3 +56,31 @@ class KlientoAdminSite(admin.AdminSite):
 
     def index_url(self) -> str:
         return reverse("admin:index", current_app=self.name)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """An operational model shown to administrators, read-only.
+
+    Changes to merchants, cards and recipients go through the back-office services, which
+    check the rules and write the audit entry in the same transaction; an admin form would
+    bypass both. Each subclass names its ``fields`` explicitly, leaving out personal data,
+    ciphertext, tokens and secrets (tests/accounts/test_admin_models.py checks them against
+    the personal-data catalogue).
+    """
+
+    actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kliento.audit.actions import AuditAction
 from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
-from kliento.cards import identifiers
+from kliento.cards import events, identifiers
 from kliento.cards.identifiers import Scanned
 from kliento.cards.models import Card, CardChange, CardIssuer
 from kliento.common import crypto
@@ -174,6 +174,7 @@ def card_register(*, subject: Subject, card_number: str, code: str, actor: Actor
         subject_id=subject.public_id,
         context={"card": str(card.public_id)},
     )
+    events.notify_card_registered(card=card, subject=subject, actor=actor)
     return card
 
 
@@ -255,6 +256,7 @@ def card_change_complete(*, subject: Subject, old_card: Card, code: str, actor: 
         context={"old": str(old_card.public_id), "new": str(new_card.public_id)},
     )  # fmt: skip
     new_card.refresh_from_db()
+    events.notify_card_registered(card=new_card, subject=subject, actor=actor)
     return new_card
 
 

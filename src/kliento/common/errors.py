@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     NOT_A_DRAW = "not_a_draw"  # only a prize draw has winners
     BUSINESS_ID_INVALID = "business_id_invalid"  # not a Y-tunnus (format or check digit)
     APPLICATION_LINK_INVALID = "application_link_invalid"  # used, expired or made up
+    BASIS_NOT_ALLOWED = "basis_not_allowed"  # the recipient's kind takes no data on that basis
     # State refusals (409): the request is well formed but the stored state forbids it.
     NAME_TAKEN = "name_taken"  # a usable token or integration already has this name
     CHANGED_SINCE_READ = "changed_since_read"  # data changed since the form was read: reload
@@ -131,6 +132,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NOT_A_DRAW: 422,
     ErrorCode.BUSINESS_ID_INVALID: 422,
     ErrorCode.APPLICATION_LINK_INVALID: 422,
+    ErrorCode.BASIS_NOT_ALLOWED: 422,
     # state refusals
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.CHANGED_SINCE_READ: 409,

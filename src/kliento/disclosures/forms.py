@@ -1,4 +1,4 @@
-"""Staff form for registering a recipient."""
+"""Staff forms: registering a recipient, recording a disclosure made by hand."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kliento.cards.models import CardIssuer
 from kliento.consent.purposes import PURPOSES
 from kliento.disclosures.models import Recipient
-from kliento.disclosures.notice import PURPOSE_LABELS
+from kliento.disclosures.notice import BASIS_LABELS, PURPOSE_LABELS
 from kliento.register import catalogue
 
 
@@ -60,6 +60,48 @@ class RecipientForm(forms.Form):
             "consent_purpose": [("", "—")] + [(p.key, p.label) for p in PURPOSES.values()],
             "items": [(i.key, i.label) for i in catalogue.ITEMS],
             "purposes": [(k.value, v) for k, v in PURPOSE_LABELS.items()],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 (declared above)
+            field.choices = options
+
+
+class RecipientChoiceField(forms.ModelChoiceField[Recipient]):
+    """A recipient named with its kind, so an authority is told from a partner."""
+
+    def label_from_instance(self, obj: Recipient) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class ManualDisclosureForm(forms.Form):
+    """The privacy officer records a disclosure made outside the service."""
+
+    recipient = RecipientChoiceField(
+        label=_("Recipient"),
+        queryset=Recipient.objects.filter(is_active=True).order_by("kind", "name"),
+        to_field_name="public_id",
+        help_text=_("Register a recipient (for example an authority) first if it is missing."),
+    )
+    items = forms.MultipleChoiceField(
+        label=_("Data items given"), widget=forms.CheckboxSelectMultiple
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis"))
+    purpose = forms.ChoiceField(label=_("Purpose"))
+    note = forms.CharField(
+        label=_("Note"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why the data was given and on what request (for example the authority's "
+            "reference). Do not copy the person's data here."
+        ),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "items": [(i.key, i.label) for i in catalogue.ITEMS],
+            "legal_basis": [("", "—")] + [(k.value, v) for k, v in BASIS_LABELS.items()],
+            "purpose": [("", "—")] + [(k.value, v) for k, v in PURPOSE_LABELS.items()],
         }
         for name, options in choices.items():
             field = self.fields[name]

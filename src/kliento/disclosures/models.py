@@ -15,7 +15,7 @@ from kliento.register.models import Subject
 
 
 class Recipient(models.Model):
-    """A card issuer, a partner or a processor that may receive personal data.
+    """A card issuer, a partner, a processor or an authority that may receive personal data.
 
     ``items`` and ``purposes`` are what it may receive and for what (catalogue keys and
     catalogue purposes); a disclosure outside them is refused. The webhook signing
@@ -26,6 +26,7 @@ class Recipient(models.Model):
         CARD_ISSUER = "card_issuer", _("Card issuer")
         PARTNER = "partner", _("Partner (with the person's consent)")
         PROCESSOR = "processor", _("Service provider (processor)")
+        AUTHORITY = "authority", _("Authority (where the law requires)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -52,7 +53,7 @@ class Recipient(models.Model):
         ordering = ("kind", "name")
         constraints: ClassVar = [
             models.CheckConstraint(
-                condition=Q(kind__in=["card_issuer", "partner", "processor"]),
+                condition=Q(kind__in=["card_issuer", "partner", "processor", "authority"]),
                 name="recipient_kind_known",
             ),
             models.CheckConstraint(
@@ -86,6 +87,8 @@ class Disclosure(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor_kind = models.CharField(max_length=16)
     actor_id = models.CharField(max_length=64)
+    # Why a disclosure recorded by hand was made (e.g. the authority's request reference).
+    note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["subject", "recipient"])]

@@ -18,13 +18,14 @@ def _disclosures(subject: Subject) -> Iterator[dict[str, Any]]:
         Disclosure.objects.filter(subject=subject)
         .order_by("at", "pk")
         .values("public_id", "recipient__name", "recipient__kind", "item", "purpose",
-                "legal_basis", "at")
+                "legal_basis", "at", "note")
     )  # fmt: skip
     for row in rows.iterator(chunk_size=2000):
         yield {
             "id": row["public_id"], "recipient": row["recipient__name"],
             "recipient_kind": row["recipient__kind"], "item": row["item"],
             "purpose": row["purpose"], "legal_basis": row["legal_basis"], "at": row["at"],
+            "note": row["note"],
         }  # fmt: skip
 
 
@@ -43,7 +44,8 @@ def _notifications(subject: Subject) -> Iterator[dict[str, Any]]:
 
 
 # Disclosure rows are the proof of what was given to whom (GDPR art. 5(2), 19 and 30):
-# they keep only the pseudonymous subject reference and item keys, so no erase hook.
+# they keep only the pseudonymous subject reference and item keys (and, on a disclosure
+# recorded by hand, the privacy officer's note of the request), so no erase hook.
 KEPT_AS_PROOF = _(
     "Proof of what was given to whom and that corrections and erasures were passed on "
     "(GDPR art. 5(2), 19 and 30); it keeps only the pseudonymous subject reference and "

@@ -29,7 +29,8 @@ from kliento.disclosures import outbox
 from kliento.disclosures.models import Disclosure, OutboxMessage, Recipient
 from kliento.register import catalogue
 from kliento.register.catalogue import LegalBasis, Purpose
-from kliento.register.models import Subject
+from kliento.register.models import ProfileValue, Subject
+from kliento.register.selectors import is_restricted
 
 RECIPIENT_ROLES = frozenset({StaffRole.ADMINISTRATOR.value, StaffRole.PRIVACY_OFFICER.value})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -192,6 +193,13 @@ def _check_basis(
                 _("The person has not consented to disclosure to partners."),
                 field="legal_basis", purpose=recipient.consent_purpose,
             )  # fmt: skip
+    elif recipient.kind == Recipient.Kind.AUTHORITY:
+        if legal_basis != LegalBasis.LEGAL_OBLIGATION:
+            raise DomainError(
+                ErrorCode.BASIS_NOT_ALLOWED,
+                _("An authority receives data only where the law requires it."),
+                details={"field": "legal_basis"},
+            )
     else:
         # A processor works on our behalf: the basis is the one we process the item under.
         wrong = [k for k in item_keys if catalogue.BY_KEY[k].legal_basis != legal_basis]
@@ -211,6 +219,7 @@ def disclosure_record(
     legal_basis: str,
     purpose: str,
     actor: Actor,
+    note: str = "",
 ) -> list[Disclosure]:
     """Record that ``items`` of ``subject`` were given to ``recipient``, one row per item,
     with the legal basis; queue the recipient's webhook in the same transaction.
@@ -245,7 +254,7 @@ def disclosure_record(
     rows = Disclosure.objects.bulk_create(
         Disclosure(
             subject=subject, recipient=recipient, item=key, legal_basis=legal_basis,
-            purpose=purpose, at=now, actor_kind=actor.kind, actor_id=actor.id,
+            purpose=purpose, at=now, actor_kind=actor.kind, actor_id=actor.id, note=note,
         )
         for key in item_keys
     )  # fmt: skip
@@ -256,6 +265,89 @@ def disclosure_record(
         recipient=recipient, subject=subject, event=OutboxMessage.Event.DISCLOSURE,
         data={"items": item_keys, "purpose": purpose, "legal_basis": legal_basis},
     )  # fmt: skip
+    return rows
+
+
+@transaction.atomic
+def disclosure_record_manual(
+    *,
+    subject: Subject,
+    recipient: Recipient,
+    items: Iterable[str],
+    legal_basis: str,
+    purpose: str,
+    note: str,
+    actor: Actor,
+) -> list[Disclosure]:
+    """The privacy officer records a disclosure made outside the service (for example
+    to an authority that demanded the data), with a note of why and on what request.
+    The same rules as :func:`disclosure_record` apply; the person sees it in Activity
+    and in their export."""
+    require_actor(actor)
+    if actor.kind != ActorKind.STAFF or actor.role != StaffRole.PRIVACY_OFFICER.value:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            _("Only the privacy officer records disclosures by hand."),
+        )
+    note = note.strip()
+    if not note:
+        raise DomainError(
+            ErrorCode.REASON_REQUIRED,
+            _("Write why the data was given and on what request."),
+            details={"field": "note"},
+        )
+    return disclosure_record(
+        subject=subject, recipient=recipient, items=items, legal_basis=legal_basis,
+        purpose=purpose, actor=actor, note=note,
+    )  # fmt: skip
+
+
+# A card issuer receives data under the contract only (see _check_basis), so only for the
+# purposes the contract covers, in this order of preference.
+CARD_ISSUER_PURPOSES = (Purpose.SERVICE, Purpose.SECURITY)
+# Items a card issuer may be told about without a profile value: the card itself.
+_CARD_ITEMS = frozenset({"card_identifiers"})
+
+
+def _held_items(subject: Subject, declared: Iterable[str]) -> list[str]:
+    """Of ``declared``, the items the person actually has (nothing is disclosed that does
+    not exist)."""
+    declared = set(declared)
+    held = set(
+        ProfileValue.objects.filter(subject=subject, item__in=declared)
+        .values_list("item", flat=True)
+        .distinct()
+    )
+    return sorted(held | (declared & _CARD_ITEMS))
+
+
+@transaction.atomic
+def disclosures_for_card_taken_into_use(
+    *, card: Card, subject: Subject, actor: Actor
+) -> list[Disclosure]:
+    """A person took ``card`` into use: disclose to each active recipient registered for
+    the card's issuer what it declared, of what the person has, under the contract
+    (privacy policy section 7). Nothing when no recipient is registered for the issuer,
+    when it declared no purpose the contract covers, or while the person's processing is
+    restricted. Runs inside the registration's transaction (kliento.cards.events)."""
+    require_actor(actor)
+    recipients = list(
+        Recipient.objects.filter(
+            kind=Recipient.Kind.CARD_ISSUER, card_issuer_id=card.issuer_id, is_active=True
+        ).order_by("pk")
+    )
+    if not recipients or is_restricted(subject):
+        return []
+    rows: list[Disclosure] = []
+    for recipient in recipients:
+        purpose = next((p for p in CARD_ISSUER_PURPOSES if p in recipient.purposes), None)
+        items = _held_items(subject, recipient.items)
+        if purpose is None or not items:
+            continue
+        rows += disclosure_record(
+            subject=subject, recipient=recipient, items=items,
+            legal_basis=LegalBasis.CONTRACT, purpose=purpose, actor=actor,
+        )  # fmt: skip
     return rows
 
 

@@ -334,6 +334,7 @@ FIELD_CLASSIFICATION: dict[str, str] = {
     "disclosures.Disclosure.subject": "disclosures",
     "disclosures.OutboxMessage.subject": "disclosures",
     "disclosures.OutboxMessage.payload": "disclosures",  # pseudonymous id and item keys
+    "disclosures.Disclosure.note": "disclosures",  # staff's free text on a manual record
 }
 
 # Fields that hold no personal data: ids, pseudonymous subject references, timestamps,

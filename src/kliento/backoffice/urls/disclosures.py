@@ -11,4 +11,9 @@ urlpatterns = [
     path("recipients/<uuid:recipient_id>/rotate/", views.recipient_rotate, name="rotate"),
     path("ropa/", views.ropa, name="ropa"),
     path("people/<uuid:subject_id>/disclosures/", views.person_disclosures, name="person"),
+    path(
+        "people/<uuid:subject_id>/disclosures/record/",
+        views.person_disclosure_record,
+        name="record",
+    ),
 ]

@@ -1,13 +1,16 @@
 """Back-office pages of disclosures: recipients and their webhook secrets, the records of
-processing (GDPR art. 30) and what was disclosed about one person."""
+processing (GDPR art. 30), what was disclosed about one person and the privacy officer's
+record of a disclosure made by hand."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kliento.accounts.roles import StaffRole
@@ -15,7 +18,7 @@ from kliento.backoffice.guards import Staff, staff_view
 from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
 from kliento.disclosures import notice, services
-from kliento.disclosures.forms import RecipientForm
+from kliento.disclosures.forms import ManualDisclosureForm, RecipientForm
 from kliento.disclosures.models import OutboxMessage, Recipient
 from kliento.register import catalogue
 from kliento.register.catalogue import LegalBasis, Purpose
@@ -101,22 +104,60 @@ def ropa(request: HttpRequest, staff: Staff) -> HttpResponse:
     )
 
 
-@require_GET
-@staff_view(*PERSON_ROLES)
-def person_disclosures(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
-    """What was disclosed about one person, to whom and on what basis (the read is
-    recorded and shown to the person)."""
+def _subject_or_404(subject_id: UUID) -> Subject:
     subject = Subject.objects.filter(public_id=subject_id, erased_at__isnull=True).first()
     if subject is None:
         raise Http404
+    return subject
+
+
+def _person_page(
+    request: HttpRequest,
+    staff: Staff,
+    subject: Subject,
+    form: ManualDisclosureForm | None,
+) -> HttpResponse:
     rows = services.disclosures_read(subject=subject, actor=staff.actor)
+    if form is None and staff.role == StaffRole.PRIVACY_OFFICER:
+        form = ManualDisclosureForm()
     return render(
         request,
         "disclosures/person.html",
-        {"subject": subject, "rows": [
+        {"subject": subject, "form": form, "rows": [
             (row, catalogue.BY_KEY[row.item].label if row.item in catalogue.BY_KEY else row.item,
              notice.PURPOSE_LABELS.get(Purpose(row.purpose), row.purpose),
              notice.BASIS_LABELS.get(LegalBasis(row.legal_basis), row.legal_basis))
             for row in rows
         ]},
     )  # fmt: skip
+
+
+@require_GET
+@staff_view(*PERSON_ROLES)
+def person_disclosures(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
+    """What was disclosed about one person, to whom and on what basis (the read is
+    recorded and shown to the person); the privacy officer also sees the form to record
+    a disclosure made by hand."""
+    return _person_page(request, staff, _subject_or_404(subject_id), None)
+
+
+@require_POST
+@staff_view(StaffRole.PRIVACY_OFFICER)
+def person_disclosure_record(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
+    """Record a disclosure made outside the service (for example to an authority)."""
+    subject = _subject_or_404(subject_id)
+    form = ManualDisclosureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disclosure_record_manual(
+                subject=subject, recipient=form.cleaned_data["recipient"],
+                items=form.cleaned_data["items"], legal_basis=form.cleaned_data["legal_basis"],
+                purpose=form.cleaned_data["purpose"], note=form.cleaned_data["note"],
+                actor=staff.actor,
+            )  # fmt: skip
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The disclosure has been recorded."))
+            return redirect("staff_disclosures:person", subject_id=subject.public_id)
+    return _person_page(request, staff, subject, form)
