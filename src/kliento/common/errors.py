@@ -81,6 +81,18 @@ class ErrorCode(StrEnum):
     FEE_ALREADY_ANSWERED = "fee_already_answered"
     ALREADY_RESTRICTED = "already_restricted"  # processing is restricted already
     NOT_RESTRICTED = "not_restricted"  # there is no restriction to lift
+    # staff management (the register holder's own staff)
+    EMAIL_INVALID = "email_invalid"  # not an e-mail address
+    ROLE_UNKNOWN = "role_unknown"  # not one of the staff roles
+    PASSWORD_REJECTED = "password_rejected"  # noqa: S105 (a code: the password fails the rules)
+    SETUP_LINK_UNKNOWN = "setup_link_unknown"  # no staff setup link with this token
+    SETUP_LINK_EXPIRED = "setup_link_expired"  # the staff setup link has expired
+    SETUP_LINK_USED = "setup_link_used"  # the staff setup link was used already
+    ALREADY_STAFF = "already_staff"  # the address belongs to a staff member
+    NOT_STAFF = "not_staff"  # the user is not a staff member
+    LAST_ADMINISTRATOR = "last_administrator"  # the last administrator keeps the role
+    LAST_ROLE = "last_role"  # a staff member keeps at least one role: remove them instead
+    ADMINISTRATOR_EXISTS = "administrator_exists"  # the first administrator exists already
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -143,6 +155,17 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FEE_ALREADY_ANSWERED: 409,
     ErrorCode.ALREADY_RESTRICTED: 409,
     ErrorCode.NOT_RESTRICTED: 409,
+    ErrorCode.EMAIL_INVALID: 422,
+    ErrorCode.ROLE_UNKNOWN: 422,
+    ErrorCode.PASSWORD_REJECTED: 422,
+    ErrorCode.SETUP_LINK_UNKNOWN: 404,
+    ErrorCode.SETUP_LINK_EXPIRED: 410,
+    ErrorCode.SETUP_LINK_USED: 410,
+    ErrorCode.ALREADY_STAFF: 409,
+    ErrorCode.NOT_STAFF: 409,
+    ErrorCode.LAST_ADMINISTRATOR: 409,
+    ErrorCode.LAST_ROLE: 409,
+    ErrorCode.ADMINISTRATOR_EXISTS: 409,
 }
 
 

@@ -14,7 +14,7 @@ from gunicorn.glogging import Logger
 
 REDACTED = "[redacted]"
 _SECRET_PATH = re.compile(
-    r"(/accounts/confirm-email/|/accounts/password/reset/key/|/invitations/)[^/?\s\"]+"
+    r"(/accounts/confirm-email/|/accounts/password/reset/key/|/invitations/|/staff/setup/)[^/?\s\"]+"
 )
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:key|token|code|secret|signature)=)[^&\s\"]*")
 

@@ -49,4 +49,6 @@ urlpatterns = [
     path("merchant/", include("kliento.config.urls_merchant")),
     path("privacy/", include("kliento.disclosures.urls")),
     path("staff/", include("kliento.backoffice.urls.disclosures")),
+    path("staff/team/", include("kliento.backoffice.urls.team")),
+    path("staff/setup/", include("kliento.backoffice.urls.setup")),
 ]
