@@ -107,7 +107,7 @@ def test_setup_sets_the_password_logs_in_and_demands_totp_before_staff_pages() -
     client = Client()
     page = client.get(path)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert ADDRESS.encode() in page.content
 
     response = client.post(path, {"password1": PASSWORD, "password2": PASSWORD})

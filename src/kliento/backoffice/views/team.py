@@ -187,7 +187,8 @@ def setup(request: HttpRequest, token: str) -> HttpResponse:
     """Choose a password through a one-time link, then on to TOTP.
 
     A used, expired or unknown link gets a page that says so (410 or 404), never a form.
-    The token is in the path, so the page sends no Referer anywhere, the access log
+    The token is in the path, so the page sends a Referer to no other site ("same-origin":
+    "no-referrer" would make the form's Origin "null" and fail CSRF), the access log
     redacts it, and a refused password re-renders with 200 (Django logs a 4xx with its
     path, and this token still works).
     """
@@ -197,7 +198,7 @@ def setup(request: HttpRequest, token: str) -> HttpResponse:
         response = render(
             request, "staff/setup_invalid.html", {"message": error.message}, status=error.status
         )
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,5 +233,5 @@ def setup(request: HttpRequest, token: str) -> HttpResponse:
         "staff/setup.html",
         {"form": form, "email": link.user.email},
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
