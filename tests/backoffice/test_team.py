@@ -364,3 +364,18 @@ def test_the_audit_log_lists_the_staff_actions(admin_client: Client, staff_user)
     content = auditor.get("/staff/audit/").content.decode()
     for action in ("staff.invite", "staff.role_grant", "staff.role_revoke", "staff.remove"):
         assert f"<code>{action}</code>" in content
+
+
+def test_invitation_state_follows_the_newest_link(admin_client: Client, cardholder: User) -> None:
+    invite(admin_client, email=cardholder.email)
+    invite(admin_client, email=INVITEE)
+    StaffSetupToken.objects.filter(user__email=INVITEE).update(expires_at=timezone.now())
+
+    rows = {r["member"].email: r["state"] for r in admin_client.get("/staff/team/").context["rows"]}
+
+    assert rows == {
+        "administrator@kliento.example": "active",
+        cardholder.email: "invited",  # a person's login keeps its password, yet is invited
+        INVITEE: "expired",
+    }
+    assert b"Send a new link" in admin_client.get("/staff/team/").content

@@ -22,7 +22,7 @@ class InviteForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the invitation"),
         choices=LANGUAGE_CHOICES,
-        help_text=_("The e-mail and the first pages are in this language."),
+        help_text=_("The invitation e-mail is written in this language."),
     )
 
 

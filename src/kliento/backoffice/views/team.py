@@ -45,12 +45,14 @@ def _member_or_404(public_id: UUID) -> User:
 
 
 def _invitation_state(member: Any) -> str:
-    """ "active", "invited" or "expired" for one row of ``staff_team()``."""
-    if member.has_usable_password():
+    """The invitation state of one row of ``staff_team()``: "active", "invited" or
+    "expired", by their newest setup link, or for staff made without a link by whether
+    they can log in."""
+    if member.link_used_at is not None:
         return "active"
-    if member.link_expires_at is not None and member.link_expires_at > timezone.now():
-        return "invited"
-    return "expired"
+    if member.link_expires_at is None:
+        return "active" if member.has_usable_password() else "expired"
+    return "invited" if member.link_expires_at > timezone.now() else "expired"
 
 
 def _team_page(
