@@ -86,11 +86,18 @@ def _link_issue(user: User) -> str:
 
 
 def administrators_able_to_log_in() -> list[User]:
-    """The active administrators with a usable password, locked (by pk) until the end of
-    the transaction, so two removals cannot both leave the other as the last one."""
+    """The active administrators with a usable password.
+
+    The administrator group's row is locked first and held to the end of the
+    transaction: every change that could take away an administrator passes here, so two
+    of them run one after the other and the second counts what the first left (on
+    PostgreSQL a lock on the users alone would not see a group membership removed
+    meanwhile)."""
+    Group.objects.select_for_update().filter(name=StaffRole.ADMINISTRATOR.value).first()
     return list(
-        User.objects.select_for_update()
-        .filter(is_active=True, is_staff=True, groups__name=StaffRole.ADMINISTRATOR.value)
+        User.objects.filter(
+            is_active=True, is_staff=True, groups__name=StaffRole.ADMINISTRATOR.value
+        )
         .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .order_by("pk")
     )
@@ -161,7 +168,9 @@ def staff_first_admin_create(
         and not existing.has_usable_password()
     ):
         return existing, staff_setup_link_renew(user=existing, actor=actor)
-    administrators = User.objects.select_for_update().filter(
+    # The group's row lock makes two concurrent runs count one after the other.
+    Group.objects.select_for_update().filter(name=StaffRole.ADMINISTRATOR.value).first()
+    administrators = User.objects.filter(
         is_active=True, is_staff=True, groups__name=StaffRole.ADMINISTRATOR.value
     )
     if administrators.exists() and not force:
