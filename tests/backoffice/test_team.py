@@ -379,3 +379,24 @@ def test_invitation_state_follows_the_newest_link(admin_client: Client, cardhold
         INVITEE: "expired",
     }
     assert b"Send a new link" in admin_client.get("/staff/team/").content
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [("fi", "Tiimi", "Lähetä kutsu"), ("sv", "Team", "Skicka inbjudan")],
+)
+def test_the_team_page_speaks_finnish_and_swedish(
+    admin_client: Client, language: str, heading: str, button: str
+) -> None:
+    content = admin_client.get("/staff/team/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'lang="{language}"' in content
+    assert f"<h1>{heading}</h1>" in content
+    assert button in content
+
+
+def test_the_invitation_mail_is_in_swedish_when_asked(admin_client: Client) -> None:
+    invite(admin_client, language="sv", role="privacy_officer")
+    [message] = mail.outbox
+    assert message.subject == "Kliento: aktivera ditt personalkonto"
+    assert "Länken fungerar en gång" in message.body
+    assert "personalkonto i Klientos backoffice (Dataskyddsombud)." in message.body

@@ -37,7 +37,7 @@ def setup_link_send(*, user: User, token: str, base_url: str) -> str:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {
             "link": link,
-            "roles": [role.label for role in staff_roles_of(user)],
+            "roles": ", ".join(str(role.label) for role in staff_roles_of(user)),
             "expires_at": expires_at,
         }
         send_mail(
