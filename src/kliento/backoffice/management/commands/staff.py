@@ -43,7 +43,7 @@ class Command(BaseCommand):
             "--language",
             choices=["fi", "sv", "en"],
             default="fi",
-            help="Language of the e-mail and of the pages (default fi).",
+            help="Language of the e-mail, stored as the login's language (default fi).",
         )
         create.add_argument(
             "--force",
