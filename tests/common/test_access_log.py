@@ -20,6 +20,7 @@ def test_secret_paths_and_query_values_are_redacted() -> None:
     assert KEY not in redact(f"/accounts/password/reset/key/{KEY}/")
     assert KEY not in redact(f"/merchant/invitations/{KEY}/")
     assert redact(f"/x/?page=2&token={KEY}&sort=1") == f"/x/?page=2&token={REDACTED}&sort=1"
+    assert KEY not in redact(f"GET /staff/setup/{KEY}/ HTTP/1.1")
     # ordinary paths pass untouched
     assert redact("/profile/activity/?kind=visit&page=2") == "/profile/activity/?kind=visit&page=2"
 

@@ -183,8 +183,9 @@ def test_every_record_kind_belongs_to_a_section() -> None:
 def test_the_retention_run_keeps_its_order() -> None:
     # Ledger rows go with unregistered cards before the visits are anonymised.
     assert [kind.key for kind in retention_kinds()] == [
-        "sessions", "audit_ip_addresses", "finished_tasks", "unregistered_cards", "visits",
-        "closed_requests", "consent_events", "survey_responses", "merchant_applications",
+        "sessions", "audit_ip_addresses", "finished_tasks", "staff_setup_links",
+        "unregistered_cards", "visits", "closed_requests", "consent_events", "survey_responses",
+        "merchant_applications",
     ]  # fmt: skip
 
 

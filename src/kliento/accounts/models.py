@@ -112,3 +112,25 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class StaffSetupToken(models.Model):
+    """A one-time link for a new staff member to set their password, then TOTP.
+
+    Only SHA-256 of the secret is stored (it has 256 bits of entropy, as ApiToken's); the
+    invitee's address stays on their ``User`` row. A token works once, until
+    ``expires_at``; a newer link for the same user ends the older ones.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="setup_tokens")
+    token_hash = models.BinaryField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"setup token {self.public_id}"

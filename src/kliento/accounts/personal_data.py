@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from kliento.accounts.models import ApiToken, User
+from kliento.accounts.models import ApiToken, StaffSetupToken, User
 from kliento.common.personal_data import (
     ERASE_LOGIN,
     RecordKind,
@@ -74,6 +74,14 @@ def _account(subject: Any) -> Iterator[dict[str, Any]]:
             "expires_at": token.expires_at,
             "revoked_at": token.revoked_at,
         }
+    for link in StaffSetupToken.objects.filter(user=user).order_by("pk"):
+        yield {
+            "kind": "staff_setup_link",
+            "id": link.public_id,
+            "created_at": link.created_at,
+            "expires_at": link.expires_at,
+            "used_at": link.used_at,
+        }
 
 
 def _erase_login(subject: Any) -> None:
@@ -92,6 +100,7 @@ register_section(
             "account.EmailAddress",
             "mfa.Authenticator",
             "accounts.ApiToken",
+            "accounts.StaffSetupToken",
         ),
         items=("login_email", "password", "mfa_secrets"),
         rows=_account,
@@ -103,7 +112,7 @@ register_section(
         order=10,
         erase=_erase_login,
         erase_order=ERASE_LOGIN,
-        retention=("sessions", "finished_tasks"),
+        retention=("sessions", "finished_tasks", "staff_setup_links"),
     )
 )
 
@@ -118,6 +127,28 @@ def _sessions_expired(now: datetime, period: timedelta) -> QuerySet[models.Model
 
 def _sessions_delete(pks: list[Any]) -> int:
     return Session.objects.filter(pk__in=pks).delete()[0]
+
+
+# --- technical data: staff setup links, once used or expired ------------------------
+
+
+def _setup_links_expired(now: datetime, period: timedelta) -> QuerySet[models.Model]:
+    # A used or expired link proves nothing the audit log does not: the entries
+    # staff.invite and staff.setup stay there.
+    return StaffSetupToken.objects.filter(
+        models.Q(used_at__lt=now - period) | models.Q(expires_at__lt=now - period)
+    )
+
+
+def _setup_links_delete(pks: list[Any]) -> int:
+    return StaffSetupToken.objects.filter(pk__in=pks).delete()[0]
+
+
+register_retention(
+    RecordKind("staff_setup_links", _("Used or expired staff setup links"), "login_email",
+               "delete", _setup_links_expired, _setup_links_delete, order=35,
+               retention=Retention(timedelta(0), _("Until the link is used or expires.")))
+)  # fmt: skip
 
 
 # --- technical data: finished tasks (queued e-mails hold the address and the text) -----

@@ -13,6 +13,11 @@ class AuditAction(models.TextChoices):
     # accounts and staff
     USER_CREATE = "user.create", _("Created a login")
     STAFF_ROLE_GRANT = "staff.role_grant", _("Gave a staff role")
+    STAFF_ROLE_REVOKE = "staff.role_revoke", _("Took away a staff role")
+    STAFF_INVITE = "staff.invite", _("Invited a staff member")
+    STAFF_INVITE_RESEND = "staff.invite_resend", _("Sent a new staff setup link")
+    STAFF_SETUP = "staff.setup", _("Set up a staff account")
+    STAFF_REMOVE = "staff.remove", _("Removed a staff member")
     TOKEN_CREATE = "token.create", _("Created an access token")
     TOKEN_REVOKE = "token.revoke", _("Revoked an access token")
     # register

@@ -92,6 +92,18 @@ class ErrorCode(StrEnum):
     APPLICATION_ALREADY_DECIDED = "application_already_decided"  # approved or rejected before
     MERCHANT_NOT_APPROVED = "merchant_not_approved"  # only an approved merchant is suspended
     MERCHANT_NOT_SUSPENDED = "merchant_not_suspended"  # only a suspended one is reactivated
+    # staff management (the register holder's own staff)
+    EMAIL_INVALID = "email_invalid"  # not an e-mail address
+    ROLE_UNKNOWN = "role_unknown"  # not one of the staff roles
+    PASSWORD_REJECTED = "password_rejected"  # noqa: S105 (a code: the password fails the rules)
+    SETUP_LINK_UNKNOWN = "setup_link_unknown"  # no staff setup link with this token
+    SETUP_LINK_EXPIRED = "setup_link_expired"  # the staff setup link has expired
+    SETUP_LINK_USED = "setup_link_used"  # the staff setup link was used already
+    ALREADY_STAFF = "already_staff"  # the address belongs to a staff member
+    NOT_STAFF = "not_staff"  # the user is not a staff member
+    LAST_ADMINISTRATOR = "last_administrator"  # the last administrator keeps the role
+    LAST_ROLE = "last_role"  # a staff member keeps at least one role: remove them instead
+    ADMINISTRATOR_EXISTS = "administrator_exists"  # the first administrator exists already
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -164,6 +176,17 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.APPLICATION_ALREADY_DECIDED: 409,
     ErrorCode.MERCHANT_NOT_APPROVED: 409,
     ErrorCode.MERCHANT_NOT_SUSPENDED: 409,
+    ErrorCode.EMAIL_INVALID: 422,
+    ErrorCode.ROLE_UNKNOWN: 422,
+    ErrorCode.PASSWORD_REJECTED: 422,
+    ErrorCode.SETUP_LINK_UNKNOWN: 404,
+    ErrorCode.SETUP_LINK_EXPIRED: 410,
+    ErrorCode.SETUP_LINK_USED: 410,
+    ErrorCode.ALREADY_STAFF: 409,
+    ErrorCode.NOT_STAFF: 409,
+    ErrorCode.LAST_ADMINISTRATOR: 409,
+    ErrorCode.LAST_ROLE: 409,
+    ErrorCode.ADMINISTRATOR_EXISTS: 409,
 }
 
 

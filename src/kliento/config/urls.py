@@ -51,4 +51,6 @@ urlpatterns = [
     path("staff/", include("kliento.backoffice.urls.disclosures")),
     path("merchants/", include("kliento.merchants.urls_onboarding")),
     path("staff/merchants/", include("kliento.backoffice.urls.merchants")),
+    path("staff/team/", include("kliento.backoffice.urls.team")),
+    path("staff/setup/", include("kliento.backoffice.urls.setup")),
 ]

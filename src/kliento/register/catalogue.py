@@ -348,6 +348,10 @@ NOT_PERSONAL: dict[str, set[str]] = {
         "id", "public_id", "kind", "user", "name", "lookup", "secret_hash", "created_at",
         "last_used_at", "expires_at", "revoked_at",
     },
+    # A staff setup link: the hash of its secret; the address stays on the User row.
+    "accounts.StaffSetupToken": {
+        "id", "public_id", "user", "token_hash", "created_at", "expires_at", "used_at",
+    },
     "register.Subject": {"id", "public_id", "user", "created_at", "erased_at"},
     "register.DataKey": {"id", "subject", "kek_id", "wrapped_key", "created_at", "rotated_at"},
     "register.ProfileValue": {

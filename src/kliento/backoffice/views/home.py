@@ -73,6 +73,12 @@ STAFF_AREAS = (
         url_name="staff_merchants:queue",
     ),
     StaffArea(
+        _("Team"),
+        _("Staff members, their roles and two-factor state; invite and remove staff."),
+        frozenset({StaffRole.ADMINISTRATOR}),
+        url_name="staff_team:list",
+    ),
+    StaffArea(
         _("Administration"),
         _("Users, staff roles and settings in the Django admin."),
         frozenset({StaffRole.ADMINISTRATOR}),

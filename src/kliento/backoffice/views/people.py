@@ -50,8 +50,12 @@ ROLE_LABELS: dict[str, Any] = {**dict(Membership.Role.choices), **dict(StaffRole
 
 
 def staff_nav(staff: Staff) -> dict[str, bool]:
-    """Which of the shared back-office links (search, audit log) the user may follow."""
-    return {"can_search": staff.holds(*PROFILE_ROLES), "can_audit": staff.holds(*AUDIT_ROLES)}
+    """Which of the shared back-office links (search, audit log, team) the user may follow."""
+    return {
+        "can_search": staff.holds(*PROFILE_ROLES),
+        "can_audit": staff.holds(*AUDIT_ROLES),
+        "can_team": staff.holds(StaffRole.ADMINISTRATOR),
+    }
 
 
 def items_for(role: StaffRole) -> list[Item]:
