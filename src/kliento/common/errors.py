@@ -81,6 +81,12 @@ class ErrorCode(StrEnum):
     FEE_ALREADY_ANSWERED = "fee_already_answered"
     ALREADY_RESTRICTED = "already_restricted"  # processing is restricted already
     NOT_RESTRICTED = "not_restricted"  # there is no restriction to lift
+    # card stock (409)
+    CARD_BATCH_INACTIVE = "card_batch_inactive"  # the card's batch is not activated, or voided
+    BATCH_ALREADY_ACTIVE = "batch_already_active"  # the batch was activated before
+    BATCH_VOIDED = "batch_voided"  # the batch is voided: nothing more can be done with it
+    BATCH_CODES_GONE = "batch_codes_gone"  # codes are printable only before activation
+    ISSUER_IN_USE = "issuer_in_use"  # an issuer with cards keeps its kind
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -143,6 +149,11 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FEE_ALREADY_ANSWERED: 409,
     ErrorCode.ALREADY_RESTRICTED: 409,
     ErrorCode.NOT_RESTRICTED: 409,
+    ErrorCode.CARD_BATCH_INACTIVE: 409,
+    ErrorCode.BATCH_ALREADY_ACTIVE: 409,
+    ErrorCode.BATCH_VOIDED: 409,
+    ErrorCode.BATCH_CODES_GONE: 409,
+    ErrorCode.ISSUER_IN_USE: 409,
 }
 
 
