@@ -60,7 +60,16 @@ def _qr_path(number: str, x: float, y: float) -> str:
     return f'<path d="{"".join(parts)}" fill="#000"/>'
 
 
-def _leaflet(card: PrintedCard, index: int) -> str:
+def _labels() -> tuple[str, str, str]:
+    return (
+        escape(_("Kliento card")),
+        escape(_("Registration code")),
+        escape(_("Register the card at kliento.fi")),
+    )
+
+
+def _leaflet(card: PrintedCard, index: int, labels: tuple[str, str, str]) -> str:
+    title, code_label, register = labels
     col, row = index % COLUMNS, index // COLUMNS
     x, y = col * _CELL_WIDTH, _TOP + row * _CELL_HEIGHT
     text_x = x + 4 + _QR_SIZE + 3
@@ -72,15 +81,13 @@ def _leaflet(card: PrintedCard, index: int) -> str:
             'stroke-width="0.2" stroke-dasharray="1 1"/>',
             _qr_path(card.number, x + 4, y + (_CELL_HEIGHT - _QR_SIZE) / 2),
             f'<text x="{text_x:.2f}" y="{y + 9:.2f}" font-size="3.2" font-weight="bold">'
-            f"{escape(_('Kliento card'))}</text>",
+            f"{title}</text>",
             f'<text x="{text_x:.2f}" y="{y + 15:.2f}" font-size="2.9" '
             f'font-family="monospace">{escape(card.formatted_number)}</text>',
-            f'<text x="{text_x:.2f}" y="{y + 23:.2f}" font-size="2.4">'
-            f"{escape(_('Registration code'))}</text>",
+            f'<text x="{text_x:.2f}" y="{y + 23:.2f}" font-size="2.4">{code_label}</text>',
             f'<text x="{text_x:.2f}" y="{y + 29:.2f}" font-size="4" font-weight="bold" '
             f'font-family="monospace">{escape(card.formatted_code)}</text>',
-            f'<text x="{text_x:.2f}" y="{y + 35:.2f}" font-size="2">'
-            f"{escape(_('Register the card at kliento.fi'))}</text>",
+            f'<text x="{text_x:.2f}" y="{y + 35:.2f}" font-size="2">{register}</text>',
             "</g>",
         ]
     )
@@ -89,7 +96,10 @@ def _leaflet(card: PrintedCard, index: int) -> str:
 def batch_sheet(cards: list[PrintedCard], *, title: str) -> str:
     """One A4 sheet (SVG, millimetres) of up to :data:`PER_SHEET` leaflets, each with the
     card's number as text and as a QR code, and its registration code."""
-    leaflets = "".join(_leaflet(card, index) for index, card in enumerate(cards[:PER_SHEET]))
+    labels = _labels()
+    leaflets = "".join(
+        _leaflet(card, index, labels) for index, card in enumerate(cards[:PER_SHEET])
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
