@@ -22,7 +22,7 @@ PER_SHEET = COLUMNS * ROWS
 _CELL_WIDTH = PAGE_WIDTH / COLUMNS
 _CELL_HEIGHT = 42.4
 _TOP = (PAGE_HEIGHT - ROWS * _CELL_HEIGHT) / 2
-_QR_SIZE = 26.0
+_QR_SIZE = 22.0  # a version-1 QR code: 21 modules of about 1 mm
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -72,17 +72,17 @@ def _leaflet(card: PrintedCard, index: int, labels: tuple[str, str, str]) -> str
     title, code_label, register = labels
     col, row = index % COLUMNS, index // COLUMNS
     x, y = col * _CELL_WIDTH, _TOP + row * _CELL_HEIGHT
-    text_x = x + 4 + _QR_SIZE + 3
+    text_x = x + 5 + _QR_SIZE + 5  # a quiet zone of 4+ modules on each side
     return "".join(
         [
             f'<g id="card-{card.position}">',
             f'<rect x="{x + 1:.2f}" y="{y + 1:.2f}" width="{_CELL_WIDTH - 2:.2f}" '
             f'height="{_CELL_HEIGHT - 2:.2f}" rx="2" fill="none" stroke="#bbb" '
             'stroke-width="0.2" stroke-dasharray="1 1"/>',
-            _qr_path(card.number, x + 4, y + (_CELL_HEIGHT - _QR_SIZE) / 2),
+            _qr_path(card.number, x + 5, y + (_CELL_HEIGHT - _QR_SIZE) / 2),
             f'<text x="{text_x:.2f}" y="{y + 9:.2f}" font-size="3.2" font-weight="bold">'
             f"{title}</text>",
-            f'<text x="{text_x:.2f}" y="{y + 15:.2f}" font-size="2.9" '
+            f'<text x="{text_x:.2f}" y="{y + 15:.2f}" font-size="2.7" '
             f'font-family="monospace">{escape(card.formatted_number)}</text>',
             f'<text x="{text_x:.2f}" y="{y + 23:.2f}" font-size="2.4">{code_label}</text>',
             f'<text x="{text_x:.2f}" y="{y + 29:.2f}" font-size="4" font-weight="bold" '

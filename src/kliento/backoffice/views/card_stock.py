@@ -90,6 +90,9 @@ def _detail(
             "sheets": printing.sheet_count(batch.size),
             "per_sheet": printing.PER_SHEET,
             "printable": batch.state == CardBatch.State.CREATED,
+            "created_by_role": next(
+                (role for role in StaffRole if role.value == batch.created_by_role), None
+            ),
             **staff_nav(staff),
         },
         status=status,
