@@ -126,7 +126,7 @@ def test_a_sheet_outside_the_batch_is_404(agent: Client, sheet: str) -> None:
 
 @pytest.mark.parametrize(
     ("size", "message"),
-    [("0", "A batch has from 1 to 10000 cards."), ("10001", "A batch has from 1 to 10000 cards."),
+    [("0", "A batch has from 1 to 10,000 cards."), ("10001", "A batch has from 1 to 10,000 cards."),
      ("many", "Enter a whole number."), ("", "This field is required.")],
 )  # fmt: skip
 def test_a_bad_size_is_a_form_error_and_issues_nothing(
@@ -141,7 +141,10 @@ def test_a_bad_size_is_a_form_error_and_issues_nothing(
 
 
 def test_a_bad_size_is_explained_in_finnish_and_swedish() -> None:
-    for language, words in (("fi", "Kortteja on erässä"), ("sv", "En sats har")):
+    for language, words in (
+        ("fi", "Kortteja on erässä 1\u201310\xa0000."),
+        ("sv", "En sats har 1\u201310\xa0000 kort."),
+    ):
         client = staff_client(StaffRole.CUSTOMER_SERVICE, language)
         response = client.post(f"{BATCHES}new/", {"size": "0"})
         assert words in response.content.decode(), language
@@ -327,3 +330,42 @@ def test_only_administrators_keep_issuers(role: StaffRole) -> None:
     issuer.refresh_from_db()
     assert issuer.name == "HSL"
     assert CardIssuer.objects.count() == 1
+
+
+def test_the_batch_page_and_the_issuer_list_have_a_fixed_number_of_queries(
+    agent: Client, admin: Client, django_assert_num_queries: Any
+) -> None:
+    small = batch_issue(size=1, actor=SYSTEM)
+    large = batch_issue(size=50, actor=SYSTEM)
+    agent.get(batch_url(small))
+    admin.get(ISSUERS)
+
+    with django_assert_num_queries(QUERIES_BATCH_DETAIL):
+        agent.get(batch_url(small))
+    with django_assert_num_queries(QUERIES_BATCH_DETAIL):
+        agent.get(batch_url(large))
+    with django_assert_num_queries(QUERIES_ISSUER_LIST):
+        admin.get(ISSUERS)
+    issuer_create(name="HSL", kind="travel", actor=SYSTEM)
+    issuer_create(name="Waltti", kind="travel", actor=SYSTEM)
+    with django_assert_num_queries(QUERIES_ISSUER_LIST):
+        body = admin.get(ISSUERS).content.decode()
+    assert "Waltti" in body
+
+
+QUERIES_BATCH_DETAIL = 5
+QUERIES_ISSUER_LIST = 5
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "state"),
+    [("fi", "2 kortin erä", "Luotu, tulostettavana"), ("sv", "Sats med 2 kort", "Skapad, trycks")],
+)
+def test_the_batch_page_speaks_finnish_and_swedish(language: str, heading: str, state: str) -> None:
+    batch = batch_issue(size=2, actor=SYSTEM)
+    client = staff_client(StaffRole.CUSTOMER_SERVICE, language)
+
+    body = client.get(batch_url(batch)).content.decode()
+
+    assert heading in body
+    assert state in body

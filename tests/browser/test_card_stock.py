@@ -50,7 +50,7 @@ def test_customer_service_issues_prints_and_activates_a_batch(
     page.get_by_role("link", name="Issue a batch").click()
     page.get_by_label("Number of cards").fill("0")
     page.get_by_role("button", name="Issue the batch").click()
-    expect(page.get_by_text("A batch has from 1 to 10000 cards.")).to_be_visible()
+    expect(page.get_by_text("A batch has from 1 to 10,000 cards.")).to_be_visible()
     screenshot(page, f"card-stock-issue-error-{suffix}")
     page.get_by_label("Number of cards").fill("25")
     page.get_by_label("Note").fill("Print order 2026-12")

@@ -311,11 +311,19 @@ def test_registering_a_card_of_an_inactive_batch_is_refused_and_changes_nothing(
     assert not Card.objects.filter(holder__isnull=False).exists()
 
 
+@pytest.mark.parametrize(
+    ("void", "message"),
+    [(False, "This card has not been activated yet. Use another card."),
+     (True, "This card has been withdrawn from use. Use another card.")],
+)  # fmt: skip
 def test_the_cashier_screen_shows_the_refusal_next_to_the_card(
-    merchant_a: MerchantWorld, agent: Actor
+    merchant_a: MerchantWorld, agent: Actor, void: bool, message: str
 ) -> None:
     batch = batch_issue(size=1, actor=agent)
     card = first_card(batch, agent)
+    if void:
+        batch_activate(batch=batch, actor=agent)
+        batch_void(batch=batch, reason="stolen", actor=agent)
 
     response = signed_in(merchant_a.cashier).post(
         url(merchant_a, "checkin"),
@@ -324,7 +332,9 @@ def test_the_cashier_screen_shows_the_refusal_next_to_the_card(
     )  # fmt: skip
 
     assert response.status_code == 422
-    assert "This card has not been activated yet. Use another card." in response.content.decode()
+    body = response.content.decode()
+    assert message in body
+    assert 'aria-invalid="true"' in body  # shown next to the card field
     assert not Visit.objects.exists()
 
 

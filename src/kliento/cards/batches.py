@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kliento.audit.actors import Actor, require_actor
@@ -110,7 +110,10 @@ def _check_size(size: object) -> int:
         raise DomainError(
             ErrorCode.VALUE_INVALID,
             _("A batch has from %(min)s to %(max)s cards.")
-            % {"min": BATCH_MIN_SIZE, "max": BATCH_MAX_SIZE},
+            % {
+                "min": formats.number_format(BATCH_MIN_SIZE, force_grouping=True),
+                "max": formats.number_format(BATCH_MAX_SIZE, force_grouping=True),
+            },
             details={"field": "size"},
         )
     return size
