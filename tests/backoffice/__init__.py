@@ -1,0 +1,1 @@
+"""Back-office pages that are not one domain app's own."""

@@ -191,7 +191,9 @@ def staff_setup_link_renew(*, user: User, actor: Actor) -> str:
     require_actor(actor)
     _require_staff(user)
     token = _link_issue(user)
-    audit_record(actor=actor, action=AuditAction.STAFF_INVITE_RESEND, context={"user": str(user.public_id)})
+    audit_record(
+        actor=actor, action=AuditAction.STAFF_INVITE_RESEND, context={"user": str(user.public_id)}
+    )
     return token
 
 

@@ -41,6 +41,12 @@ class AuditAction(models.TextChoices):
     CARD_ISSUE = "card.issue", _("Issued a card to you")
     CARD_REGISTER = "card.register", _("Registered a card to you")
     CARD_BLOCK = "card.block", _("Blocked your card")
+    CARD_BATCH_ISSUE = "card.batch_issue", _("Issued a batch of cards")
+    CARD_BATCH_ACTIVATE = "card.batch_activate", _("Activated a card batch")
+    CARD_BATCH_VOID = "card.batch_void", _("Voided a card batch")
+    CARD_BATCH_PRINT = "card.batch_print", _("Downloaded a card batch for printing")
+    CARD_ISSUER_CREATE = "card.issuer_create", _("Added a card issuer")
+    CARD_ISSUER_UPDATE = "card.issuer_update", _("Changed a card issuer")
     CARD_CHANGE_START = "card.change_start", _("Started a card change")
     CARD_CHANGE = "card.change", _("Replaced your card")
     # consent

@@ -31,6 +31,44 @@ class CardIssuer(models.Model):
         return self.name
 
 
+class CardBatch(models.Model):
+    """A batch of Kliento card numbers issued for printing (decision 0018).
+
+    Its cards work nowhere until the batch is activated; voiding it refuses its cards that
+    nobody has registered. The registration codes printed on the leaflets are derived from
+    ``wrapped_secret`` (sealed under a KEK), which is destroyed on activation or voiding,
+    so the plaintext codes can be produced only while the batch is being printed.
+    """
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Created, being printed")
+        ACTIVE = "active", _("Active")
+        VOIDED = "voided", _("Voided")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    size = models.PositiveIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CREATED)
+    kek_id = models.CharField(max_length=32, blank=True)
+    wrapped_secret = models.BinaryField(blank=True)
+    created_by = models.CharField(max_length=64)  # the staff member's actor id
+    created_by_role = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(size__gte=1, size__lte=10_000), name="card_batch_size_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"card batch {self.public_id}"
+
+
 class Card(models.Model):
     """A card. ``lookup`` is the blind index of its normalised identifier; the identifier
     itself is sealed under the card's own key (``kek_id``/``wrapped_key``), so a card
@@ -63,9 +101,19 @@ class Card(models.Model):
     blocked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A card printed in a batch follows the batch's state; its position derives its code.
+    batch = models.ForeignKey(
+        CardBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="cards"
+    )
+    batch_position = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["holder", "status"])]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["batch", "batch_position"], name="card_unique_batch_position"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} card {self.public_id}"

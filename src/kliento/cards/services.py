@@ -15,7 +15,7 @@ from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards import events, identifiers
 from kliento.cards.identifiers import Scanned
-from kliento.cards.models import Card, CardChange, CardIssuer
+from kliento.cards.models import Card, CardBatch, CardChange, CardIssuer
 from kliento.common import crypto
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.register.models import Subject
@@ -39,10 +39,9 @@ def _issuer(kind: str) -> CardIssuer:
         CardIssuer.Kind.TRAVEL if kind == Card.Kind.CONTACTLESS else CardIssuer.Kind.KLIENTO
     )
     name = "Kliento Oy" if issuer_kind == CardIssuer.Kind.KLIENTO else "Contactless card issuers"
-    issuer, _ = CardIssuer.objects.get_or_create(
-        kind=issuer_kind, merchant=None, defaults={"name": name}
-    )
-    return issuer
+    # Staff may add more issuers of a kind (decision 0018): the oldest is the default.
+    existing = CardIssuer.objects.filter(kind=issuer_kind, merchant=None).order_by("pk").first()
+    return existing or CardIssuer.objects.create(kind=issuer_kind, name=name)
 
 
 def _new_card(*, kind: str, value: str, holder: Subject | None) -> tuple[Card, str]:
@@ -76,6 +75,23 @@ def card_masked(card: Card) -> str:
     return "•••• " + card_identifier(card)[-4:]
 
 
+def card_batch_refusal(card: Card, batch_state: str | None) -> DomainError | None:
+    """Why a card printed in a batch may not be used now, or None: a batch's cards wait
+    for its activation, and a voided batch's cards work only for whoever registered them."""
+    if batch_state is None or batch_state == CardBatch.State.ACTIVE:
+        return None
+    if batch_state == CardBatch.State.VOIDED and card.holder_id is not None:
+        return None
+    message = (
+        _("This card has not been activated yet. Use another card.")
+        if batch_state == CardBatch.State.CREATED
+        else _("This card has been withdrawn from use. Use another card.")
+    )
+    return DomainError(
+        ErrorCode.CARD_BATCH_INACTIVE, message, details={"batch_state": str(batch_state)}
+    )
+
+
 @dataclass(frozen=True)
 class FoundCard:
     card: Card
@@ -88,12 +104,14 @@ def card_for_scan(scanned: Scanned, *, create: bool) -> FoundCard:
     UID creates an unregistered card (its registration code is returned once); a phone
     QR names its card directly. Blocked cards are refused."""
     if scanned.card_id is not None:
-        card = Card.objects.filter(public_id=scanned.card_id).select_related("holder").first()
+        card = (
+            Card.objects.filter(public_id=scanned.card_id).select_related("holder", "batch").first()
+        )
         found = None if card is None else FoundCard(card, False, None)
     else:
         kind = _KIND_BY_SCAN[scanned.kind]
         lookup = card_lookup(kind, scanned.value)
-        card = Card.objects.filter(lookup=lookup).select_related("holder").first()
+        card = Card.objects.filter(lookup=lookup).select_related("holder", "batch").first()
         found = None if card is None else FoundCard(card, False, None)
         if found is None and create:
             try:
@@ -107,6 +125,10 @@ def card_for_scan(scanned: Scanned, *, create: bool) -> FoundCard:
         raise DomainError(ErrorCode.CARD_UNKNOWN, _("This card is not known to Kliento."))
     if found.card.status != Card.Status.ACTIVE:
         raise DomainError(ErrorCode.CARD_BLOCKED, _("This card is blocked and cannot be used."))
+    batch = found.card.batch
+    refusal = card_batch_refusal(found.card, None if batch is None else batch.state)
+    if refusal is not None:
+        raise refusal
     return found
 
 
@@ -164,6 +186,14 @@ def card_register(*, subject: Subject, card_number: str, code: str, actor: Actor
         raise DomainError(ErrorCode.CODE_INVALID, _("The card number or the code is not right."))
     if card.status != Card.Status.ACTIVE:
         raise DomainError(ErrorCode.CARD_BLOCKED, _("This card is blocked and cannot be used."))
+    batch_state = (
+        None
+        if card.batch_id is None
+        else CardBatch.objects.filter(pk=card.batch_id).values_list("state", flat=True).first()
+    )
+    refusal = card_batch_refusal(card, batch_state)
+    if refusal is not None:
+        raise refusal
     card.holder = subject
     card.registered_at = timezone.now()
     card.registration_code_hash = None  # single use

@@ -104,6 +104,12 @@ class ErrorCode(StrEnum):
     LAST_ADMINISTRATOR = "last_administrator"  # the last administrator keeps the role
     LAST_ROLE = "last_role"  # a staff member keeps at least one role: remove them instead
     ADMINISTRATOR_EXISTS = "administrator_exists"  # the first administrator exists already
+    # card stock (409)
+    CARD_BATCH_INACTIVE = "card_batch_inactive"  # the card's batch is not activated, or voided
+    BATCH_ALREADY_ACTIVE = "batch_already_active"  # the batch was activated before
+    BATCH_VOIDED = "batch_voided"  # the batch is voided: nothing more can be done with it
+    BATCH_CODES_GONE = "batch_codes_gone"  # codes are printable only before activation
+    ISSUER_IN_USE = "issuer_in_use"  # an issuer with cards keeps its kind
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -187,6 +193,11 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.LAST_ADMINISTRATOR: 409,
     ErrorCode.LAST_ROLE: 409,
     ErrorCode.ADMINISTRATOR_EXISTS: 409,
+    ErrorCode.CARD_BATCH_INACTIVE: 409,
+    ErrorCode.BATCH_ALREADY_ACTIVE: 409,
+    ErrorCode.BATCH_VOIDED: 409,
+    ErrorCode.BATCH_CODES_GONE: 409,
+    ErrorCode.ISSUER_IN_USE: 409,
 }
 
 

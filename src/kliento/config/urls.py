@@ -33,6 +33,7 @@ urlpatterns = [
     path("profile/cards/", include("kliento.cards.urls")),
     path("profile/visits/", include("kliento.visits.urls_person")),
     path("staff/cards/", include("kliento.backoffice.urls.cards")),
+    path("staff/cards/", include("kliento.backoffice.urls.card_stock")),
     path("profile/surveys/", include("kliento.surveys.urls")),
     path("staff/surveys/", include("kliento.backoffice.urls.surveys")),
     path("", include("kliento.sharing.urls")),

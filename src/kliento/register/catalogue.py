@@ -397,7 +397,13 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "cards.CardIssuer": {"id", "public_id", "name", "kind", "merchant"},
     "cards.Card": {
         "id", "public_id", "kind", "issuer", "kek_id", "wrapped_key", "registration_code_hash",
-        "status", "registered_at", "blocked_at", "created_at", "last_used_at",
+        "status", "registered_at", "blocked_at", "created_at", "last_used_at", "batch",
+        "batch_position",
+    },
+    # A batch holds no personal data: its creator is a staff member's actor id.
+    "cards.CardBatch": {
+        "id", "public_id", "size", "note", "state", "kek_id", "wrapped_secret", "created_by",
+        "created_by_role", "created_at", "activated_at", "voided_at", "void_reason",
     },
     "cards.CardChange": {
         "id", "public_id", "new_card", "code_hash", "created_at", "expires_at", "used_at",

@@ -42,6 +42,7 @@ CARD_ERRORS = {
     ErrorCode.CARD_UNKNOWN,
     ErrorCode.CARD_BLOCKED,
     ErrorCode.QR_EXPIRED,
+    ErrorCode.CARD_BATCH_INACTIVE,
 }
 CARD_HINTS = {
     "check_digit": gettext_lazy(

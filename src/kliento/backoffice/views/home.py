@@ -43,6 +43,18 @@ STAFF_AREAS = (
         url_name="staff_cards:block",
     ),
     StaffArea(
+        _("Card stock"),
+        _("Issue batches of Kliento cards for printing, then activate or void them."),
+        frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR}),
+        url_name="staff_card_stock:batches",
+    ),
+    StaffArea(
+        _("Card issuers"),
+        _("Travel-card issuers and merchants whose cards act as Kliento cards."),
+        frozenset({StaffRole.ADMINISTRATOR}),
+        url_name="staff_card_stock:issuers",
+    ),
+    StaffArea(
         _("Privacy"),
         _("Records of processing, retention, disclosures to card issuers and partners."),
         frozenset({StaffRole.PRIVACY_OFFICER, StaffRole.AUDITOR}),
