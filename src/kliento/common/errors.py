@@ -55,6 +55,8 @@ class ErrorCode(StrEnum):
     CARD_NOT_BLOCKABLE = "card_not_blockable"  # the phone QR code expires by itself
     NO_POINTS_REWARDS = "no_points_rewards"  # the program has no points rewards to redeem
     NOT_A_DRAW = "not_a_draw"  # only a prize draw has winners
+    IDENTIFIER_UNRECOGNISED = "identifier_unrecognised"  # not an e-mail, phone or card number
+    CORRECTION_EMPTY = "correction_empty"  # a balance correction changes nothing
     # State refusals (409): the request is well formed but the stored state forbids it.
     NAME_TAKEN = "name_taken"  # a usable token or integration already has this name
     CHANGED_SINCE_READ = "changed_since_read"  # data changed since the form was read: reload
@@ -81,6 +83,10 @@ class ErrorCode(StrEnum):
     FEE_ALREADY_ANSWERED = "fee_already_answered"
     ALREADY_RESTRICTED = "already_restricted"  # processing is restricted already
     NOT_RESTRICTED = "not_restricted"  # there is no restriction to lift
+    # customer service's person view (409)
+    CARD_NOT_BLOCKED = "card_not_blocked"  # unblocking a card that is not blocked
+    BALANCE_WOULD_BE_NEGATIVE = "balance_would_be_negative"  # a correction below zero
+    EMAIL_NOT_VERIFIED = "email_not_verified"  # no verified login address to send a code to
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -118,6 +124,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.CARD_NOT_BLOCKABLE: 422,
     ErrorCode.NO_POINTS_REWARDS: 422,
     ErrorCode.NOT_A_DRAW: 422,
+    ErrorCode.IDENTIFIER_UNRECOGNISED: 422,
+    ErrorCode.CORRECTION_EMPTY: 422,
     # state refusals
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.CHANGED_SINCE_READ: 409,
@@ -143,6 +151,9 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FEE_ALREADY_ANSWERED: 409,
     ErrorCode.ALREADY_RESTRICTED: 409,
     ErrorCode.NOT_RESTRICTED: 409,
+    ErrorCode.CARD_NOT_BLOCKED: 409,
+    ErrorCode.BALANCE_WOULD_BE_NEGATIVE: 409,
+    ErrorCode.EMAIL_NOT_VERIFIED: 409,
 }
 
 

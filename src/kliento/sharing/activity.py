@@ -279,6 +279,11 @@ def _describe(event: Event) -> tuple[str, str]:
         return _("Reward expired in %(program)s") % p, ""
     if event.action == "ledger.reverse":
         return _("A transaction was reversed in %(program)s") % p, ""
+    if event.action == "ledger.correction":
+        return _(
+            "Customer service corrected your balance in %(program)s: "
+            "%(points)+d points, %(stamps)+d stamps"
+        ) % p, ""
     if event.action == "reward.earned":
         return _("Reward earned: %(reward)s") % p, ""
     if event.action == "reward.used":
