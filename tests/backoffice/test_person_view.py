@@ -347,7 +347,7 @@ def test_a_correction_adds_an_entry_shown_in_the_view_and_the_activity(
     assert "Corrected by customer service" in page
     timeline = activity(anna)
     assert "Corrected your points or stamps" in timeline
-    assert "Customer service corrected your balance in Kahvila Aalto points: +30 points" in timeline
+    assert "Customer service corrected your points in Kahvila Aalto points: +30" in timeline
 
 
 @pytest.mark.parametrize(
