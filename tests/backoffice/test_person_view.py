@@ -279,6 +279,7 @@ def test_unblocking_an_active_card_is_a_form_error_and_writes_nothing(
 def test_a_change_code_goes_by_email_never_to_the_screen_and_replaces_the_card(
     cs: Client, anna: Anna, django_capture_on_commit_callbacks: Any
 ) -> None:
+    User.objects.filter(pk=anna.user.pk).update(language="en")
     with django_capture_on_commit_callbacks(execute=True):
         response = cs.post(change_url(anna), {"reason": "Ticket 14: card broken"}, follow=True)
 
@@ -382,3 +383,14 @@ def test_the_page_speaks_finnish(cs: Client, anna: Anna) -> None:
     page = response.content.decode()
     assert "Käynnit, pisteet ja leimat" in page
     assert "Korjaa saldoa" in page
+
+
+def test_the_change_code_email_is_in_the_persons_language(
+    cs: Client, anna: Anna, django_capture_on_commit_callbacks: Any
+) -> None:
+    User.objects.filter(pk=anna.user.pk).update(language="fi")
+    with django_capture_on_commit_callbacks(execute=True):
+        cs.post(change_url(anna), {"reason": "Ticket 18"})
+    [message] = mail.outbox
+    assert message.subject == "Klienton kortinvaihtokoodisi"
+    assert "anna tämä vaihtokoodi" in message.body

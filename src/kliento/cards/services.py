@@ -9,7 +9,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kliento.audit.actors import Actor, require_actor
@@ -321,18 +321,20 @@ def card_change_code_send(*, subject: Subject, actor: Actor, reason: str) -> Car
         actor=actor, action="card.change_code_send", subject_id=subject.public_id,
         purpose=reason.strip(), context={"card": str(new_card.public_id)},
     )  # fmt: skip
-    body = _(
-        "Kliento customer service has issued you a new card number: %(number)s.\n\n"
-        "To move your visits and benefits to it, sign in, open Cards, choose "
-        '"Replace a card" and enter this change code: %(code)s\n\n'
-        "The code is valid for %(days)s days. If you did not ask for a new card, "
-        "contact Kliento customer service."
-    ) % {
-        "number": identifiers.format_kliento_number(number),
-        "code": code,
-        "days": CHANGE_CODE_VALIDITY.days,
-    }
-    title = _("Your Kliento card change code")
+    user = subject.user
+    with translation.override(user.language if user is not None else "fi"):  # theirs
+        body = _(
+            "Kliento customer service has issued you a new card number: %(number)s.\n\n"
+            "To move your visits and benefits to it, sign in, open Cards, choose "
+            '"Replace a card" and enter this change code: %(code)s\n\n'
+            "The code is valid for %(days)s days. If you did not ask for a new card, "
+            "contact Kliento customer service."
+        ) % {
+            "number": identifiers.format_kliento_number(number),
+            "code": code,
+            "days": CHANGE_CODE_VALIDITY.days,
+        }
+        title = _("Your Kliento card change code")
     transaction.on_commit(lambda: send_mail(title, body, None, [address]))
     return change
 

@@ -11,8 +11,24 @@ from kliento.audit.actors import Actor, require_actor
 from kliento.audit.services import audit_record
 from kliento.cards.models import Card
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.register.models import Subject
 from kliento.visits import loyalty
 from kliento.visits.models import LedgerEntry, LoyaltyProgram
+
+
+def correction_card(*, subject: Subject, program: LoyaltyProgram) -> Card | None:
+    """The card a correction for ``subject`` in ``program`` goes on: the one they last
+    used in the program, else the first card they hold (None when they hold none). The
+    balance is the account's, whichever of its cards carries the entry."""
+    latest = (
+        LedgerEntry.objects.filter(program=program, card__holder=subject)
+        .select_related("card__holder")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if latest is not None:
+        return latest.card
+    return Card.objects.filter(holder=subject).select_related("holder").order_by("pk").first()
 
 
 @transaction.atomic

@@ -29,7 +29,6 @@ from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
 from kliento.register.models import Subject
 from kliento.visits import corrections, loyalty
-from kliento.visits.models import LedgerEntry
 
 
 def _row(subject: Subject, card_id: UUID) -> CardRow:
@@ -139,15 +138,7 @@ def ledger_correct(request: HttpRequest, staff: Staff, subject_id: UUID) -> Http
     )
     if request.method == "POST" and form.is_valid():
         program = form.chosen_program
-        # The entry goes on the card the person last used in this program, else on any
-        # card they hold: the balance is the account's, whichever card carries the entry.
-        latest = (
-            LedgerEntry.objects.filter(program=program, card__holder=subject)
-            .select_related("card__holder")
-            .order_by("-at", "-pk")
-            .first()
-        )
-        card = latest.card if latest is not None else subject.cards.order_by("pk").first()
+        card = corrections.correction_card(subject=subject, program=program)
         if card is None:
             form.add_error(None, _("The person holds no card to carry the correction."))
             return _page(request, staff, subject, form, title=_("Correct a balance"),
