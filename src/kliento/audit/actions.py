@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     # visits and loyalty
     VISIT_RECORD = "visit.record", _("Recorded a visit with your card")
     VISIT_REVERSE = "visit.reverse", _("Cancelled a visit")
+    LEDGER_CORRECT = "ledger.correct", _("Corrected your points or stamps")
     REWARD_CLAIM = "reward.claim", _("Gave you a reward")
     REWARD_REDEEM = "reward.redeem", _("Redeemed a reward")
     PROGRAM_CREATE = "program.create", _("Created a loyalty program")
@@ -41,6 +42,8 @@ class AuditAction(models.TextChoices):
     CARD_ISSUE = "card.issue", _("Issued a card to you")
     CARD_REGISTER = "card.register", _("Registered a card to you")
     CARD_BLOCK = "card.block", _("Blocked your card")
+    CARD_UNBLOCK = "card.unblock", _("Unblocked your card")
+    CARD_CHANGE_CODE_SEND = "card.change_code_send", _("Sent you a card change code by e-mail")
     CARD_BATCH_ISSUE = "card.batch_issue", _("Issued a batch of cards")
     CARD_BATCH_ACTIVATE = "card.batch_activate", _("Activated a card batch")
     CARD_BATCH_VOID = "card.batch_void", _("Voided a card batch")

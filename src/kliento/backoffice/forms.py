@@ -10,21 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from kliento.audit.labels import ACTOR_KIND_LABELS
 from kliento.privacy.forms import DateRangeForm
 
-SEARCH_KINDS = (
-    ("email", _("E-mail address")),
-    ("phone", _("Phone number")),
-    ("card", _("Card number")),
-)
-
 
 class PersonSearchForm(forms.Form):
-    """Find a person by one exact value; nothing is searched by a part of a value."""
+    """Find a person by one exact value pasted as it is; its kind is detected. Nothing is
+    searched by a part of a value."""
 
-    kind = forms.ChoiceField(label=_("Search by"), choices=SEARCH_KINDS)
     value = forms.CharField(
-        label=_("Exact value"),
+        label=_("E-mail address, phone number or card number"),
         max_length=254,
-        help_text=_("The whole e-mail address, phone number or card number."),
+        help_text=_(
+            "Paste the whole value: for example anna@example.fi, 040 123 4567, "
+            "+358 40 123 4567 or 9246 1234 5678 9012."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

@@ -6,8 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kliento.audit.actions import AuditAction
@@ -288,6 +290,89 @@ def card_change_complete(*, subject: Subject, old_card: Card, code: str, actor: 
     new_card.refresh_from_db()
     events.notify_card_registered(card=new_card, subject=subject, actor=actor)
     return new_card
+
+
+@transaction.atomic
+def card_unblock(*, card: Card, actor: Actor, reason: str) -> Card:
+    """Take a blocked card back into use (found again, blocked by mistake). A replaced
+    card stays replaced: its successor carries the account now."""
+    require_actor(actor)
+    if not reason.strip():
+        raise DomainError(
+            ErrorCode.REASON_REQUIRED,
+            _("Give a reason for unblocking the card."),
+            details={"field": "reason"},
+        )
+    updated = Card.objects.filter(pk=card.pk, status=Card.Status.BLOCKED).update(
+        status=Card.Status.ACTIVE, blocked_at=None
+    )
+    if not updated:
+        raise DomainError(ErrorCode.CARD_NOT_BLOCKED, _("This card is not blocked."))
+    card.refresh_from_db()
+    audit_record(
+        actor=actor, action=AuditAction.CARD_UNBLOCK,
+        subject_id=card.holder.public_id if card.holder else None,
+        purpose=reason.strip(), context={"card": str(card.public_id)},
+    )  # fmt: skip
+    return card
+
+
+def _verified_login_email(subject: Subject) -> str:
+    user = subject.user
+    if (
+        user is None
+        or not EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists()
+    ):
+        raise DomainError(
+            ErrorCode.EMAIL_NOT_VERIFIED,
+            _("The person has no verified login e-mail address to send the code to."),
+        )
+    return user.email
+
+
+@transaction.atomic
+def card_change_code_send(*, subject: Subject, actor: Actor, reason: str) -> CardChange:
+    """Customer service replaces a person's card from a distance: a new Kliento card
+    number and its change code go by e-mail to the person's verified login address, never
+    to the screen; the person enters the code on their "Replace a card" page."""
+    require_actor(actor)
+    if not reason.strip():
+        raise DomainError(
+            ErrorCode.REASON_REQUIRED,
+            _("Give a reason for sending a card change code."),
+            details={"field": "reason"},
+        )
+    address = _verified_login_email(subject)
+    number = identifiers.new_kliento_number()
+    new_card, _registration = _new_card(kind=Card.Kind.KLIENTO, value=number, holder=None)
+    code = identifiers.new_code()
+    change = CardChange.objects.create(
+        new_card=new_card,
+        code_hash=_code_hash("card-change", code),
+        expires_at=timezone.now() + CHANGE_CODE_VALIDITY,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CARD_CHANGE_CODE_SEND, subject_id=subject.public_id,
+        purpose=reason.strip(), context={"card": str(new_card.public_id)},
+    )  # fmt: skip
+    user = subject.user
+    with translation.override(user.language if user is not None else "fi"):  # theirs
+        body = _(
+            "Kliento customer service has issued you a new card number: %(number)s.\n\n"
+            "To move your visits and benefits to it, sign in, open Cards, choose "
+            '"Replace a card" and enter this change code: %(code)s\n\n'
+            "The code is valid for %(days)s days. If you did not ask for a new card, "
+            "contact Kliento customer service."
+        ) % {
+            "number": identifiers.format_kliento_number(number),
+            "code": code,
+            "days": CHANGE_CODE_VALIDITY.days,
+        }
+        title = _("Your Kliento card change code")
+    transaction.on_commit(lambda: send_mail(title, body, None, [address]))
+    return change
 
 
 def code_digest(code: str) -> str:

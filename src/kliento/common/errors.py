@@ -59,6 +59,8 @@ class ErrorCode(StrEnum):
     BUSINESS_ID_INVALID = "business_id_invalid"  # not a Y-tunnus (format or check digit)
     APPLICATION_LINK_INVALID = "application_link_invalid"  # used, expired or made up
     BASIS_NOT_ALLOWED = "basis_not_allowed"  # the recipient's kind takes no data on that basis
+    IDENTIFIER_UNRECOGNISED = "identifier_unrecognised"  # not an e-mail, phone or card number
+    CORRECTION_EMPTY = "correction_empty"  # a balance correction changes nothing
     # State refusals (409): the request is well formed but the stored state forbids it.
     NAME_TAKEN = "name_taken"  # a usable token or integration already has this name
     CHANGED_SINCE_READ = "changed_since_read"  # data changed since the form was read: reload
@@ -110,6 +112,10 @@ class ErrorCode(StrEnum):
     BATCH_VOIDED = "batch_voided"  # the batch is voided: nothing more can be done with it
     BATCH_CODES_GONE = "batch_codes_gone"  # codes are printable only before activation
     ISSUER_IN_USE = "issuer_in_use"  # an issuer with cards keeps its kind
+    # customer service's person view (409)
+    CARD_NOT_BLOCKED = "card_not_blocked"  # unblocking a card that is not blocked
+    BALANCE_WOULD_BE_NEGATIVE = "balance_would_be_negative"  # a correction below zero
+    EMAIL_NOT_VERIFIED = "email_not_verified"  # no verified login address to send a code to
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -151,6 +157,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.BUSINESS_ID_INVALID: 422,
     ErrorCode.APPLICATION_LINK_INVALID: 422,
     ErrorCode.BASIS_NOT_ALLOWED: 422,
+    ErrorCode.IDENTIFIER_UNRECOGNISED: 422,
+    ErrorCode.CORRECTION_EMPTY: 422,
     # state refusals
     ErrorCode.NAME_TAKEN: 409,
     ErrorCode.CHANGED_SINCE_READ: 409,
@@ -198,6 +206,9 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.BATCH_VOIDED: 409,
     ErrorCode.BATCH_CODES_GONE: 409,
     ErrorCode.ISSUER_IN_USE: 409,
+    ErrorCode.CARD_NOT_BLOCKED: 409,
+    ErrorCode.BALANCE_WOULD_BE_NEGATIVE: 409,
+    ErrorCode.EMAIL_NOT_VERIFIED: 409,
 }
 
 

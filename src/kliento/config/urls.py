@@ -47,6 +47,7 @@ urlpatterns = [
     path("staff/requests/", include("kliento.backoffice.urls.requests")),
     path("", include("kliento.dsr.urls")),
     path("staff/", include("kliento.backoffice.urls.people")),
+    path("staff/", include("kliento.backoffice.urls.person_actions")),
     path("merchant/", include("kliento.config.urls_merchant")),
     path("privacy/", include("kliento.disclosures.urls")),
     path("staff/", include("kliento.backoffice.urls.disclosures")),

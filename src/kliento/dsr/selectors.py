@@ -61,3 +61,12 @@ def request_get(*, request_id: UUID) -> DataSubjectRequest:
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     return found
+
+
+def open_requests_of(*, subject: Subject) -> QuerySet[DataSubjectRequest]:
+    """The person's requests still waiting for an answer, the one due first first."""
+    return (
+        DataSubjectRequest.objects.filter(subject=subject)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("due_at", "pk")
+    )

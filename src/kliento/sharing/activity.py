@@ -263,6 +263,17 @@ def _who(event: Event) -> str:
     return _("You")
 
 
+def _correction_title(p: dict[str, Any]) -> str:
+    """A correction by customer service (visits/corrections.py), in points or stamps."""
+    if p["points"]:
+        return _("Customer service corrected your points in %(program)s: %(n)+d") % {
+            "n": p["points"], **p,
+        }  # fmt: skip
+    return _("Customer service corrected your stamps in %(program)s: %(n)+d") % {
+        "n": p["stamps"], **p,
+    }  # fmt: skip
+
+
 def _describe(event: Event) -> tuple[str, str]:
     p = event.params
     m = {"merchant": event.merchant, "premises": event.premises}
@@ -285,6 +296,8 @@ def _describe(event: Event) -> tuple[str, str]:
         return _("Reward expired in %(program)s") % p, ""
     if event.action == "ledger.reverse":
         return _("A transaction was reversed in %(program)s") % p, ""
+    if event.action == "ledger.correction":
+        return _correction_title(p), ""
     if event.action == "reward.earned":
         return _("Reward earned: %(reward)s") % p, ""
     if event.action == "reward.used":

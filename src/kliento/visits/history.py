@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from kliento.common.errors import DomainError, ErrorCode
@@ -16,6 +16,7 @@ from kliento.register.models import Subject
 from kliento.visits.models import LedgerEntry, Visit
 
 _EARNED = Q(ledger__kind=LedgerEntry.Kind.EARN, ledger__reversed_by__isnull=True)
+_EARNED_HERE = Q(kind=LedgerEntry.Kind.EARN, reversed_by__isnull=True)
 
 
 def _with_loyalty(visits: QuerySet[Visit]) -> QuerySet[Visit]:
@@ -53,3 +54,35 @@ def visit_of_merchant(*, merchant: Merchant, visit_id: UUID) -> Visit:
     if visit is None:
         raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     return visit
+
+
+def latest_visits_per_merchant(*, subject: Subject, limit: int = 50) -> list[Visit]:
+    """The person's newest ``limit`` visits at each merchant, each with the loyalty it
+    earned (``earned_points``, ``earned_stamps``) and whether it was reversed. Two
+    queries however long the history is (a window function ranks the visits)."""
+    ranked = Visit.objects.filter(card__holder=subject).annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F("merchant_id")], order_by=[F("at").desc(), F("pk").desc()]
+        )
+    )
+    visits: list[Visit] = list(
+        ranked.filter(rank__lte=limit)
+        .select_related("merchant", "premises", "card")
+        .order_by("-at", "-pk")
+    )
+    loyalty = {
+        row["visit_id"]: row
+        for row in LedgerEntry.objects.filter(visit_id__in=[v.pk for v in visits])
+        .values("visit_id")
+        .annotate(
+            points=Coalesce(Sum("points", filter=_EARNED_HERE), 0),
+            stamps=Coalesce(Sum("stamps", filter=_EARNED_HERE), 0),
+            reversals=Count("pk", filter=Q(kind=LedgerEntry.Kind.REVERSE)),
+        )
+    }
+    for visit in visits:
+        row = loyalty.get(visit.pk, {})
+        visit.earned_points = row.get("points", 0)  # type: ignore[attr-defined]
+        visit.earned_stamps = row.get("stamps", 0)  # type: ignore[attr-defined]
+        visit.reversed = bool(row.get("reversals"))  # type: ignore[attr-defined]
+    return visits

@@ -12,12 +12,14 @@ import base64
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from kliento.audit.actors import Actor
 from kliento.cards.models import Card
 from kliento.common import crypto
+from kliento.register.models import Subject
 from kliento.visits import rules
 from kliento.visits.models import LedgerEntry, LoyaltyProgram, Reward, Visit
 
@@ -155,3 +157,64 @@ def available_rewards(program_ids: list[int], card_ids: list[int]) -> list[Rewar
             expires_at__gt=now,
         ).order_by("expires_at")
     )
+
+
+@dataclass
+class ProgramSummary:
+    """One program of a person as customer service sees it: the balance (the ledger's
+    sum), the rewards by state and the newest ledger entries."""
+
+    program: LoyaltyProgram
+    balance: Balance
+    rewards_available: int = 0
+    rewards_used: int = 0
+    rewards_expired: int = 0
+    entries: list[LedgerEntry] = field(default_factory=list)
+
+
+def person_loyalty(*, subject: Subject, entries_limit: int = 50) -> list[ProgramSummary]:
+    """Every program the person has points, stamps or rewards in, or whose merchant they
+    visited: balances summed over the ledger of all cards they hold, rewards counted by
+    state (an available reward past its expiry counts as expired), and the newest
+    ``entries_limit`` ledger entries of each. Four queries however long the history."""
+    mine = Q(ledger__card__holder=subject) | Q(rewards__card__holder=subject)
+    visited = Visit.objects.filter(card__holder=subject).values("merchant_id")
+    programs = list(
+        LoyaltyProgram.objects.filter(mine | Q(merchant_id__in=visited))
+        .distinct()
+        .select_related("merchant")
+        .order_by("merchant__name", "name", "pk")
+    )
+    ids = [p.pk for p in programs]
+    sums = {
+        row["program_id"]: Balance(row["points"] or 0, row["stamps"] or 0)
+        for row in LedgerEntry.objects.filter(program_id__in=ids, card__holder=subject)
+        .values("program_id")
+        .annotate(points=Sum("points"), stamps=Sum("stamps"))
+    }
+    summaries = {p.pk: ProgramSummary(p, sums.get(p.pk, Balance())) for p in programs}
+    now = timezone.now()
+    expired = Q(status=Reward.Status.EXPIRED) | Q(
+        status=Reward.Status.AVAILABLE, expires_at__lte=now
+    )
+    for row in (
+        Reward.objects.filter(program_id__in=ids, card__holder=subject)
+        .values("program_id")
+        .annotate(
+            available=Count("pk", filter=Q(status=Reward.Status.AVAILABLE, expires_at__gt=now)),
+            used=Count("pk", filter=Q(status=Reward.Status.REDEEMED)),
+            expired=Count("pk", filter=expired),
+        )
+    ):
+        summary = summaries[row["program_id"]]
+        summary.rewards_available = row["available"]
+        summary.rewards_used = row["used"]
+        summary.rewards_expired = row["expired"]
+    ranked = LedgerEntry.objects.filter(program_id__in=ids, card__holder=subject).annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F("program_id")], order_by=[F("at").desc(), F("pk").desc()]
+        )
+    )
+    for entry in ranked.filter(rank__lte=entries_limit).order_by("-at", "-pk"):
+        summaries[entry.program_id].entries.append(entry)
+    return list(summaries.values())

@@ -131,6 +131,7 @@ class LedgerEntry(models.Model):
         REDEEM = "redeem", _("Redeemed")
         EXPIRE = "expire", _("Expired")
         REVERSE = "reverse", _("Reversed")
+        CORRECTION = "correction", _("Corrected by customer service")
 
     program = models.ForeignKey(LoyaltyProgram, on_delete=models.CASCADE, related_name="ledger")
     card = models.ForeignKey("cards.Card", on_delete=models.CASCADE, related_name="ledger")
@@ -140,7 +141,7 @@ class LedgerEntry(models.Model):
     reward = models.ForeignKey(
         Reward, on_delete=models.SET_NULL, null=True, blank=True, related_name="ledger"
     )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     points = models.IntegerField(default=0)
     stamps = models.IntegerField(default=0)
     reason = models.CharField(max_length=200, blank=True)

@@ -17,6 +17,7 @@ from uuid import UUID
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.views.decorators.http import require_http_methods
 
@@ -24,10 +25,10 @@ from kliento.accounts.roles import StaffRole
 from kliento.audit import selectors as audit
 from kliento.audit.labels import ACTOR_KIND_LABELS
 from kliento.backoffice.forms import AuditFilterForm, OpenProfileForm, PersonSearchForm
+from kliento.backoffice.forms_person import LedgerCorrectionForm, ReasonForm
 from kliento.backoffice.guards import Staff, staff_view
+from kliento.backoffice.person_view import person_overview
 from kliento.backoffice.search import people_search
-from kliento.cards.models import Card
-from kliento.cards.services import card_masked
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.common.forms import add_domain_error
 from kliento.merchants.models import Membership
@@ -40,6 +41,8 @@ from kliento.sharing.models import Relationship
 # Roles in order of preference: a user holding both acts in the first.
 PROFILE_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.CUSTOMER_SERVICE)
 AUDIT_ROLES = (StaffRole.AUDITOR, StaffRole.PRIVACY_OFFICER)
+# Who may act for a person from the person view (block, unblock, change code, correct).
+ACTION_ROLES = (StaffRole.CUSTOMER_SERVICE,)
 CUSTOMER_SERVICE_CATEGORIES = frozenset(
     {Category.CONTACT, Category.REGISTRATION, Category.RELATIONSHIP}
 )
@@ -73,14 +76,14 @@ def items_for(role: StaffRole) -> list[Item]:
 @require_http_methods(["GET", "POST"])
 @staff_view(*PROFILE_ROLES)
 def person_search(request: HttpRequest, staff: Staff) -> HttpResponse:
-    """Search by one exact value. POST, so the value never lands in a URL or a log."""
+    """Search by one exact value of any kind. POST, so the value never lands in a URL or
+    a log."""
     found: list[Subject] | None = None
     if request.method == "POST":
         form = PersonSearchForm(request.POST)
         if form.is_valid():
             try:
                 found = people_search(
-                    kind=form.cleaned_data["kind"],
                     value=form.cleaned_data["value"],
                     actor=staff.actor,
                 )
@@ -131,12 +134,85 @@ def _sections(items: list[Item], stored: dict[str, list[services.Value]]) -> lis
     return [sections[c] for c in sorted(sections, key=order.index)]
 
 
+# After an opening, the reason is kept in the session for a while, so that coming back
+# from an action shows the profile again (recorded again, with the same reason).
+OPENING_SECONDS = 15 * 60
+
+
+def _opening_key(subject: Subject) -> str:
+    return f"staff.opening.{subject.public_id}"
+
+
+def _opening(request: HttpRequest, subject: Subject) -> tuple[str, str, str] | None:
+    """The (purpose, ticket, stated purpose) of this staff member's recent opening."""
+    kept = request.session.get(_opening_key(subject))
+    if not isinstance(kept, dict) or kept.get("until", 0) < timezone.now().timestamp():
+        return None
+    return str(kept["purpose"]), str(kept["ticket"]), str(kept["stated"])
+
+
+def _show_profile(
+    request: HttpRequest,
+    staff: Staff,
+    subject: Subject,
+    context: dict[str, Any],
+    *,
+    purpose: str,
+    ticket: str,
+    stated: str,
+) -> HttpResponse:
+    items = context["items"]
+    try:
+        stored = services.profile_read(
+            subject=subject,
+            actor=staff.actor,
+            purpose=stated,
+            ticket=ticket,
+            items=[item.key for item in items] + list(RELATIONSHIP_ITEMS),
+        )
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404 from error
+        raise
+    request.session[_opening_key(subject)] = {
+        "purpose": purpose,
+        "ticket": ticket,
+        "stated": stated,
+        "until": timezone.now().timestamp() + OPENING_SECONDS,
+    }
+    overview = person_overview(subject)
+    return render(
+        request,
+        "staff/person_profile.html",
+        {
+            **context,
+            **overview,
+            "purpose": purpose,
+            "ticket": ticket,
+            "login_email": subject.user.email if subject.user else "",
+            "sections": _sections(items, stored),
+            "cards": [(row.card, row.masked) for row in overview["card_rows"]],
+            "relationships": Relationship.objects.filter(subject=subject)
+            .select_related("merchant")
+            .order_by("-joined_at"),
+            "sees_health": any(item.special_category for item in items),
+            "can_act": staff.holds(*ACTION_ROLES),
+            "action_form": ReasonForm(),
+            "correction_form": LedgerCorrectionForm(
+                programs=[s.program for panel in overview["panels"] for s in panel.programs]
+            ),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @staff_view(*PROFILE_ROLES)
 def person_open(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
     """Ask for the reason; with one, record the opening and show what the role may see.
 
-    Every successful POST is one audit entry: reloading the page opens it again.
+    Every successful POST is one audit entry: reloading the page opens it again. A GET
+    soon after an opening (back from an action) shows the profile again and records it
+    again, with the reason given at the opening.
     """
     subject = _subject(subject_id)
     items = items_for(staff.role)
@@ -149,36 +225,18 @@ def person_open(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpRes
     if request.method == "POST":
         form = OpenProfileForm(request.POST)
         if form.is_valid():
-            try:
-                stored = services.profile_read(
-                    subject=subject,
-                    actor=staff.actor,
-                    purpose=form.stated_purpose,
-                    ticket=form.cleaned_data["ticket"],
-                    items=[item.key for item in items] + list(RELATIONSHIP_ITEMS),
-                )
-            except DomainError as error:
-                if error.code == ErrorCode.NOT_FOUND:
-                    raise Http404 from error
-                raise
-            cards = list(Card.objects.filter(holder=subject).order_by("status", "-pk"))
-            return render(
-                request,
-                "staff/person_profile.html",
-                {
-                    **context,
-                    "purpose": form.cleaned_data["purpose"],
-                    "ticket": form.cleaned_data["ticket"],
-                    "login_email": subject.user.email if subject.user else "",
-                    "sections": _sections(items, stored),
-                    "cards": [(card, card_masked(card)) for card in cards],
-                    "relationships": Relationship.objects.filter(subject=subject)
-                    .select_related("merchant")
-                    .order_by("-joined_at"),
-                    "sees_health": any(item.special_category for item in items),
-                },
-            )
+            return _show_profile(
+                request, staff, subject, context,
+                purpose=form.cleaned_data["purpose"], ticket=form.cleaned_data["ticket"],
+                stated=form.stated_purpose,
+            )  # fmt: skip
     else:
+        kept = _opening(request, subject)
+        if kept is not None:
+            purpose, ticket, stated = kept
+            return _show_profile(
+                request, staff, subject, context, purpose=purpose, ticket=ticket, stated=stated
+            )
         form = OpenProfileForm()
     return render(request, "staff/person_open.html", {**context, "form": form})
 
