@@ -49,7 +49,7 @@ def test_staff_with_mfa_sees_the_areas_of_their_role(staff_user, role: StaffRole
 
 def test_cardholder_cannot_reach_staff_pages(cardholder: User) -> None:
     client = signed_in(cardholder)
-    assert client.get("/staff/").status_code == 403
+    assert client.get("/staff/").status_code == 404
     assert client.get("/admin/").status_code == 403
 
 

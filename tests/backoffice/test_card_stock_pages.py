@@ -214,7 +214,7 @@ def test_other_staff_roles_get_403_and_change_nothing(role: StaffRole) -> None:
     assert not AuditEntry.objects.filter(action="card.batch_print").exists()
 
 
-def test_members_and_merchant_staff_get_403_like_every_staff_page(
+def test_members_and_merchant_staff_get_404_the_back_office_is_not_there_for_them(
     cardholder_client: Client, merchant_a: MerchantWorld
 ) -> None:
     batch = batch_issue(size=1, actor=SYSTEM)
@@ -223,8 +223,8 @@ def test_members_and_merchant_staff_get_403_like_every_staff_page(
 
     for client in (cardholder_client, owner):
         for method, path, data in _stock_pages(batch):
-            assert getattr(client, method)(path, data).status_code == 403, path
-        assert client.get(ISSUERS).status_code == 403
+            assert getattr(client, method)(path, data).status_code == 404, path
+        assert client.get(ISSUERS).status_code == 404
     assert CardBatch.objects.count() == 1
 
 

@@ -221,15 +221,15 @@ def test_other_staff_roles_get_403(
     _nothing_recorded()
 
 
-def test_members_and_merchant_staff_get_403(
+def test_members_and_merchant_staff_get_404(
     cardholder: User, merchant_a: MerchantWorld, person: Subject, authority: Recipient
 ) -> None:
-    # The staff guard answers 403 to any signed-in non-staff user, as on every staff page.
+    # The staff guard answers 404 to any signed-in non-staff user, as on every staff page.
     for user in (cardholder, merchant_a.owner, merchant_a.cashier):
         client = Client()
         client.force_login(user)
-        assert client.post(_post_url(person), _valid(authority)).status_code == 403
-        assert client.get(_page(person)).status_code == 403
+        assert client.post(_post_url(person), _valid(authority)).status_code == 404
+        assert client.get(_page(person)).status_code == 404
     _nothing_recorded()
 
 

@@ -214,16 +214,16 @@ def test_other_staff_roles_get_403(staff_user: Any, role: StaffRole) -> None:
 def test_members_and_merchant_staff_are_refused(
     cardholder: User, merchant_a: MerchantWorld
 ) -> None:
-    """Like every back-office page, the guard answers 403 to a signed-in non-staff user
+    """Like every back-office page, the guard answers 404 to a signed-in non-staff user
     (kliento.backoffice.guards.staff_in); anonymous visitors go to the login page."""
     app = application()
     url = f"{QUEUE}{merchant_a.merchant.public_id}/"
     for user in (cardholder, merchant_a.owner, merchant_a.cashier):
         client = Client()
         client.force_login(user)
-        assert client.get(QUEUE).status_code == 403
-        assert client.post(detail(app), {"decision": "approve"}).status_code == 403
-        assert client.post(url, {"status-reason": "x"}).status_code == 403
+        assert client.get(QUEUE).status_code == 404
+        assert client.post(detail(app), {"decision": "approve"}).status_code == 404
+        assert client.post(url, {"status-reason": "x"}).status_code == 404
     assert Client().get(QUEUE).status_code == 302
     assert Merchant.objects.filter(status=Merchant.Status.SUSPENDED).count() == 0
     assert Merchant.objects.count() == 1

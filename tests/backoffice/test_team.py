@@ -87,11 +87,11 @@ def test_other_staff_roles_are_refused(staff_user, role: StaffRole) -> None:  # 
 def test_a_member_and_a_merchant_user_are_refused_as_on_every_staff_page(
     cardholder: User, merchant_a: MerchantWorld
 ) -> None:
-    # The back-office guard answers 403 to any signed-in non-staff user (tests/accounts).
+    # The back-office guard answers 404 to any signed-in non-staff user (tests/accounts).
     for user in (cardholder, merchant_a.owner, merchant_a.cashier):
         client = signed_in(user)
-        assert client.get("/staff/team/").status_code == 403
-        assert invite(client).status_code == 403
+        assert client.get("/staff/team/").status_code == 404
+        assert invite(client).status_code == 404
     assert not User.objects.filter(email=INVITEE).exists()
 
 
@@ -317,7 +317,7 @@ def test_remove_asks_then_takes_staff_status_and_roles_and_keeps_the_login(
     assert not agent.is_staff
     assert list(agent.groups.all()) == []
     assert agent.check_password(PASSWORD)
-    assert agent_client.get("/staff/").status_code == 403
+    assert agent_client.get("/staff/").status_code == 404
     entry = AuditEntry.objects.filter(action="staff.remove").get()
     assert entry.context["roles"] == ["customer_service"]
     assert Group.objects.filter(name="customer_service").exists()

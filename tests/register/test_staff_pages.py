@@ -107,7 +107,7 @@ def test_a_cardholder_is_refused_and_anonymous_is_sent_to_log_in(
 ) -> None:
     assert client.get(path)["Location"].startswith(reverse("account_login"))
     client.force_login(cardholder)
-    assert client.get(path).status_code == 403
+    assert client.get(path).status_code == 404
 
 
 def test_staff_without_mfa_is_sent_to_set_it_up(staff_user: Any, anna: Subject) -> None:

@@ -1,5 +1,5 @@
 """The one guard of every back-office page: a signed-in, active staff user holding one of
-the page's roles, or 403.
+the page's roles; 403 for other staff, 404 for member and merchant accounts.
 
 StaffMfaMiddleware has demanded MFA for /staff/ before a view runs; this decides which
 staff member may open which page, and in which role they act (the first of the page's
@@ -15,7 +15,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
@@ -45,11 +45,13 @@ class Staff:
 
 
 def staff_in(request: HttpRequest, roles: tuple[StaffRole, ...]) -> Staff:
-    """The staff member behind ``request`` acting in the first of ``roles`` they hold;
-    PermissionDenied (403) for anyone else."""
+    """The staff member behind ``request`` acting in the first of ``roles`` they hold.
+
+    A staff member without the role gets 403 (they know the back-office exists); a member
+    or merchant account gets 404: for them the back-office is not there at all."""
     user = request.user
     if not isinstance(user, User) or not (user.is_active and user.is_staff):
-        raise PermissionDenied
+        raise Http404
     held = tuple(staff_roles_of(user))
     role = next((role for role in roles if role in held), None)
     if role is None:
