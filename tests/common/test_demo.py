@@ -24,6 +24,7 @@ from kliento.audit.models import AuditEntry
 from kliento.backoffice.management.commands import demo
 from kliento.backoffice.management.commands.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from kliento.cards.models import Card, CardBatch
+from kliento.disclosures.models import Disclosure, OutboxMessage, Recipient
 from kliento.merchants.business_id import business_id_normalise
 from kliento.merchants.models import (
     Invitation,
@@ -49,7 +50,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 MODELS: list[type[Model]] = [
     User, Authenticator, StaffSetupToken, AuditEntry, Merchant, MerchantApplication, Premises,
     Membership, Invitation, Terminal, LoyaltyProgram, CardBatch, Card, Visit, LedgerEntry,
-    Survey,
+    Recipient, Disclosure, OutboxMessage, Survey,
 ]  # fmt: skip
 
 
@@ -169,6 +170,23 @@ def test_the_cards_come_from_an_active_batch_and_the_cardholder_registered_one()
     assert correction.card == card
     assert correction.actor_id == str(service.public_id)
     assert counted["ledger.correct"] == 1
+
+
+@pytest.mark.usefixtures("local")
+def test_the_privacy_officer_records_a_manual_disclosure_to_an_authority() -> None:
+    run_demo()
+
+    officer = User.objects.get(email="privacy-officer@demo.kliento.fi")
+    [recipient] = Recipient.objects.all()
+    assert recipient.kind == Recipient.Kind.AUTHORITY
+    [disclosure] = Disclosure.objects.all()
+    assert disclosure.recipient == recipient
+    assert disclosure.subject.user.email == "cardholder@demo.kliento.fi"  # type: ignore[union-attr]
+    assert (disclosure.item, disclosure.legal_basis) == ("card_identifiers", "legal_obligation")
+    assert disclosure.note
+    assert disclosure.actor_id == str(officer.public_id)
+    for action in ("recipient.create", "disclosure.record"):
+        assert AuditEntry.objects.get(action=action).actor_id == str(officer.public_id)
 
 
 @pytest.mark.usefixtures("local")

@@ -1,6 +1,7 @@
 """``kliento demo``: demo data for a local run, made through the same services the
 product's operators use (staff invitations and setup links, merchant applications and
-approval, card batches, check-ins), so the audit log and the back-office show them.
+approval, card batches, check-ins, a balance correction, a manual disclosure), so the
+audit log and the back-office show them.
 Running it again keeps what exists."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kliento.accounts import staff
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
+from kliento.disclosures.demo_data import demo_disclosures
 from kliento.surveys.demo_data import demo_surveys
 from kliento.visits.demo_data import DemoCast, demo_loyalty
 
@@ -71,6 +73,9 @@ class Command(BaseCommand):
                 cardholder=self._person(CARDHOLDER_EMAIL),
             )
             lines = demo_loyalty(cast=cast)
+            lines += demo_disclosures(
+                privacy_officer=team[StaffRole.PRIVACY_OFFICER], cardholder=cast.cardholder
+            )
             lines += demo_surveys(marketing=team[StaffRole.MARKETING])
         self._print_logins()
         for line in lines:
