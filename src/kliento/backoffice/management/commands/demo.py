@@ -1,8 +1,7 @@
 """``kliento demo``: demo data for a local run, made through the same services the
 product's operators use (staff invitations and setup links, merchant applications and
 approval, card batches, check-ins, a balance correction, a manual disclosure), so the
-audit log and the back-office show them.
-Running it again keeps what exists."""
+audit log and the back-office show them. Running it again keeps what exists."""
 
 from __future__ import annotations
 
