@@ -1,5 +1,5 @@
 """``kliento demo`` merchants, cards and visits: reused on a second run, and the printed
-secrets (terminal tokens, the spare card's registration code) work."""
+secrets (terminal tokens, the spare cards' registration codes) work."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from django.test import Client
 from kliento.accounts.models import User
 from kliento.cards.models import Card
 from kliento.merchants.models import Membership, Merchant, Premises, Terminal
-from kliento.visits.demo_data import CARDHOLDER_CARD, UNREGISTERED_CARD
 from kliento.visits.models import LoyaltyProgram, Visit
 
 pytestmark = pytest.mark.django_db
+NUMBER = r"\d{4} \d{4} \d{4} \d{4}"  # a Kliento card number as the demo prints it
 
 
 def run_demo() -> str:
@@ -51,11 +51,15 @@ def test_demo_loyalty_data_is_reused_and_its_printed_secrets_work(settings) -> N
     tokens = re.findall(r"terminal token \(.*\): (kl_\S+)", first)
     assert len(tokens) == 3
     assert "kl_" not in second
-    [code] = re.findall(r"registration code: (\w+)", first)
+    [cardholder_card] = re.findall(rf"({NUMBER})  registered to the demo cardholder", first)
+    spares = re.findall(rf"({NUMBER})  unregistered; registration code: (\w+)", first)
+    assert len(spares) == 3
     assert "registration code:" not in second
+    assert cardholder_card in second
+    spare_card, code = spares[0]
 
     checkin = Client().post(
-        "/api/v1/checkins", json.dumps({"card": CARDHOLDER_CARD}),
+        "/api/v1/checkins", json.dumps({"card": cardholder_card}),
         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tokens[0]}",
     )  # fmt: skip
     assert checkin.status_code == 201, checkin.content
@@ -65,7 +69,7 @@ def test_demo_loyalty_data_is_reused_and_its_printed_secrets_work(settings) -> N
     person.force_login(User.objects.get(email="cardholder@demo.kliento.fi"))
     registered = person.post(
         "/api/v1/me/cards/register",
-        json.dumps({"card_number": UNREGISTERED_CARD, "code": code}),
+        json.dumps({"card_number": spare_card, "code": code}),
         content_type="application/json",
     )
     assert registered.status_code == 201, registered.content
