@@ -310,6 +310,8 @@ CSRF_FAILURE_VIEW = "kliento.common.http.csrf_failure"
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+# English dates day-first (British), not American: config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["kliento.config.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
