@@ -26,6 +26,6 @@ def test_dates_and_numbers_follow_the_language(language: str, date: str, number:
 def test_english_reads_day_first_dates_and_iso_dates() -> None:
     with translation.override("en"):
         assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%Y-%m-%d"
-        assert formats.date_format(dt.datetime(2027, 1, 4, 17, 5), "SHORT_DATETIME_FORMAT") == (
-            "04/01/2027 17:05"
-        )
+        assert formats.date_format(
+            dt.datetime(2027, 1, 4, 17, 5, tzinfo=dt.UTC), "SHORT_DATETIME_FORMAT"
+        ) == ("04/01/2027 17:05")

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"  # framework: a 409 from outside the services, never a service
     RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
+    SERVICE_UNAVAILABLE = "service_unavailable"  # the database is unreachable: retry later
     # cards and check-in
     CARD_INVALID = "card_invalid"
     CARD_UNKNOWN = "card_unknown"
@@ -133,6 +134,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SERVER_ERROR: 500,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.CARD_INVALID: 422,
     ErrorCode.CARD_UNKNOWN: 404,
     ErrorCode.CARD_BLOCKED: 409,

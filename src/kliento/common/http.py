@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -157,4 +157,38 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable() -> DomainError:
+    """The refusal while the database cannot be reached."""
+    return DomainError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        _("The service is briefly unavailable. Try again in a moment."),
+        details={"retry_after": RETRY_AFTER_SECONDS},
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage answers 503 with ``Retry-After`` (the envelope under /api/, a
+    plain page elsewhere), never a 500 after a long hang."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable path=%s error=%s", request.path, type(exception))
+        if _is_api(request):
+            response: HttpResponse = error_response(unavailable())
+        else:
+            response = render(request, "errors/503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -22,6 +23,7 @@ from kliento.accounts.api import router as accounts_router
 from kliento.accounts.api_auth import default_auth
 from kliento.cards.api import router as cards_router
 from kliento.common.errors import DomainError, ErrorCode
+from kliento.common.http import RETRY_AFTER_SECONDS, unavailable
 from kliento.config.parser import StrictParser
 from kliento.consent.api import router as consent_router
 from kliento.privacy.api import router as privacy_router
@@ -150,6 +152,15 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _envelope(request, DomainError(ErrorCode.PERMISSION_DENIED, _("You may not do this.")))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("database unavailable path=%s error=%s", request.path, type(exc))
+    response = _envelope(request, unavailable())
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "kliento.common.http.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kliento.common.http.PermissionsPolicyMiddleware",
+    "kliento.common.http.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,14 +175,19 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
-    _db["CONN_MAX_AGE"] = 0
-    _db["OPTIONS"] = {
-        "pool": {
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database answers 503 within seconds instead of hanging (issue 15):
+    # a short connect timeout, a short wait for a pooled connection, and every pooled
+    # connection checked before use, so one terminated by the server is replaced.
+    _db["OPTIONS"] = {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 2)}
+    if env_bool("DATABASE_POOL", True):
+        _db["CONN_MAX_AGE"] = 0
+        _db["OPTIONS"]["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 10),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
         }
-    }
+        _db["CONN_HEALTH_CHECKS"] = True  # Django passes the pool its connection check
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
