@@ -32,8 +32,31 @@ def consent_key_pem() -> str:
     ).decode()
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Static files collected once, as the documented release step does."""
+    root = tmp_path_factory.mktemp("static")
+    env = {name: os.environ[name] for name in PASS_THROUGH if name in os.environ}
+    env.update(
+        {
+            "KLIENTO_ENV_FILE": "",
+            "KLIENTO_HOME": str(root),
+            "KLIENTO_SECRET_KEY": secrets.token_urlsafe(64),
+            "KLIENTO_ALLOWED_HOSTS": "kliento.fi",
+            "KLIENTO_ENCRYPTION_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
+            "KLIENTO_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+            "KLIENTO_CONSENT_SIGNING_KEY": consent_key_pem(),
+            "KLIENTO_STATIC_ROOT": str(root / "static"),
+            "DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}",
+        }
+    )
+    result = kliento(env, "collectstatic", "--no-input")
+    assert result.returncode == 0, result.stderr
+    return root / "static"
+
+
 @pytest.fixture
-def production_env(tmp_path: Path) -> dict[str, str]:
+def production_env(tmp_path: Path, collected_static: Path) -> dict[str, str]:
     """The full production environment .ci/run gives the deploy check (SQLite here)."""
     env = {name: os.environ[name] for name in PASS_THROUGH if name in os.environ}
     env.update(
@@ -46,6 +69,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
             "KLIENTO_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
             "KLIENTO_CONSENT_SIGNING_KEY": consent_key_pem(),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "KLIENTO_STATIC_ROOT": str(collected_static),
         }
     )
     return env
@@ -69,6 +93,36 @@ def test_full_production_environment_passes_the_deploy_check(
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_check_refuses_a_release_without_collected_static_files(
+    production_env: dict[str, str], tmp_path: Path
+) -> None:
+    production_env["KLIENTO_STATIC_ROOT"] = str(tmp_path / "empty")
+
+    result = kliento(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "kliento.W001" in result.stderr + result.stdout
+
+
+def test_a_page_is_served_with_the_production_settings_the_documented_way(
+    production_env: dict[str, str],
+) -> None:
+    # Given a release done as docs/operations.md says: migrate (collectstatic: the fixture)
+    assert kliento(production_env, "migrate", "--no-input").returncode == 0
+    # When the front page and the login page are fetched over HTTPS
+    fetch = (
+        "from django.test import Client; c = Client(); "
+        "print([c.get(p, secure=True, headers={'host': 'kliento.fi'}).status_code "
+        "for p in ('/', '/accounts/login/', '/privacy/')])"
+    )
+    result = kliento(production_env, "shell", "-c", fetch)
+    # Then they render (a missing manifest entry would make them 500)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[200, 200, 200]", (
+        result.stdout + result.stderr
+    )
 
 
 @pytest.mark.parametrize(
