@@ -47,3 +47,21 @@ def test_a_huge_offset_is_a_validation_error_not_a_server_error(
 
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"
+
+
+@pytest.mark.parametrize(
+    "query", ["since=0001-01-01", "until=9999-12-31", "since=0001-01-01&until=9999-12-31"]
+)
+def test_activity_dates_out_of_range_are_a_form_error_and_exports_refuse_them(
+    cardholder: Any, query: str
+) -> None:
+    client = Client()
+    client.force_login(cardholder)
+
+    page = client.get(f"/profile/activity/?{query}")
+    assert page.status_code == 200
+    assert "2000" in page.content.decode()  # the form says which years it takes
+
+    for fmt in ("csv", "json"):
+        response = client.get(f"/profile/activity/export.{fmt}?{query}")
+        assert response.status_code == 400

@@ -6,6 +6,7 @@ and the API) and a refusal becomes a form error with nothing shared.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -87,6 +88,10 @@ class HealthSharingForm(DomainErrorForm):
         return data
 
 
+ACTIVITY_FIRST_DAY = dt.date(2000, 1, 1)
+ACTIVITY_LAST_DAY = dt.date(2999, 12, 31)
+
+
 class ActivityFilterForm(forms.Form):
     merchant = forms.ChoiceField(label=_("Merchant"), required=False)
     kind = forms.MultipleChoiceField(
@@ -114,6 +119,12 @@ class ActivityFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("since", "until"):
+            value = data.get(name)
+            # A year like 0001 or 9999 cannot be turned into a time in every time zone.
+            if value is not None and not (ACTIVITY_FIRST_DAY <= value <= ACTIVITY_LAST_DAY):
+                self.add_error(name, _("Choose a date between the years 2000 and 2999."))
+                data[name] = None
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))

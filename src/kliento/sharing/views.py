@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -262,12 +263,15 @@ def _json_lines(events: Iterator[activity.Event]) -> Iterator[str]:
 
 
 @login_required
-def activity_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
-    """The timeline (with the page's filters) as CSV or JSON, streamed."""
+def activity_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The timeline (with the page's filters) as CSV or JSON, streamed. Filters that do not
+    validate are refused before anything streams (400), never half a file."""
     if fmt not in ("csv", "json"):
         raise Http404
     subject, _actor = _me(request)
-    _form, filters = _filters(request, subject)
+    form, filters = _filters(request, subject)
+    if form.is_bound and not form.is_valid():
+        return render(request, "errors/400.html", status=400)
     events = activity.timeline_all(subject=subject, filters=filters)
     lines = _csv_lines(events) if fmt == "csv" else _json_lines(events)
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
