@@ -50,3 +50,20 @@ def test_the_command_writes_and_checks(tmp_path: Path) -> None:
 
     assert json.loads(target.read_text(encoding="utf-8"))["info"]["title"] == "Kliento API"
     call_command("openapi", "--check", "--output", str(target))
+
+
+def test_every_operation_declares_the_error_envelope_and_its_error_statuses() -> None:
+    from kliento.config.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert "ErrorEnvelope" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = {str(status) for status in operation["responses"]}
+            assert {"400", "422", "429", "500", "503"} <= responses, (method, path)
+            if operation.get("security"):
+                assert {"401", "403"} <= responses, (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if "requestBody" in operation:
+                assert "415" in responses, (method, path)

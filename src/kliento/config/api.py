@@ -34,7 +34,59 @@ from kliento.visits.api import router as visits_router
 
 logger = logging.getLogger("kliento.api")
 
-api = NinjaAPI(
+ERROR_ENVELOPE = {
+    "title": "ErrorEnvelope",
+    "type": "object",
+    "description": "Every error: a code a client can act on (docs/api.md lists them), a "
+    "message in the caller's language, and details.",
+    "required": ["code", "message", "details"],
+    "properties": {
+        "code": {"type": "string", "enum": sorted(code.value for code in ErrorCode)},
+        "message": {"type": "string"},
+        "details": {"type": "object", "additionalProperties": True},
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request (malformed_json, bad_request)",
+    401: "Not authenticated, or the token is unknown, expired or revoked",
+    403: "Not allowed (permission_denied, csrf_failed)",
+    404: "Not found, or not yours",
+    409: "The stored state forbids it (see docs/api.md for the codes)",
+    413: "The request body is too large",
+    415: "The request body is not application/json",
+    422: "A value is not valid (validation_failed, value_invalid, ...)",
+    429: "Too many requests (Retry-After says when to try again)",
+    500: "Something went wrong on our side",
+    503: "The service is briefly unavailable (Retry-After says when to try again)",
+}
+
+
+class KlientoAPI(NinjaAPI):
+    """The API whose OpenAPI document declares the error envelope and every error status
+    an operation can answer, beside its successful responses."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"].setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE
+        envelope = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                statuses = [400, 422, 429, 500, 503]
+                if operation.get("security"):
+                    statuses += [401, 403]
+                if "{" in path:
+                    statuses.append(404)
+                if "requestBody" in operation:
+                    statuses += [409, 413, 415]
+                responses = operation.setdefault("responses", {})
+                for status in sorted(statuses):
+                    responses.setdefault(
+                        status, {"description": ERROR_DESCRIPTIONS[status], "content": envelope}
+                    )
+        return schema
+
+
+api = KlientoAPI(
     title="Kliento API",
     version="1",
     description=(
