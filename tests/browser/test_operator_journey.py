@@ -67,6 +67,8 @@ class Journey:
         self.number = 0
         self.violations: dict[str, list[str]] = {}
         self.overflows: dict[str, int] = {}
+        self.broken: dict[str, int] = {}
+        self.followed: set[tuple[int, str]] = set()
 
     def page(self, page: Page, step: str) -> None:
         page.wait_for_load_state()
@@ -83,6 +85,26 @@ class Journey:
             if found:
                 self.violations[f"{name}-{size} {page.url}"] = found
         page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
+        self.follow_links(page, name)
+
+    def follow_links(self, page: Page, name: str) -> None:
+        """Every link on the page to the site itself answers, for this actor, without an
+        error. Downloads aside (fetching one is recorded as printing the cards), and the
+        page itself (a second GET of the TOTP page would draw a new secret)."""
+        hrefs = page.eval_on_selector_all(
+            "a[href]:not([download])",
+            "links => links.filter(a => a.origin === location.origin)"
+            ".map(a => a.pathname + a.search)",
+        )
+        self.followed.add((id(page.context), page.evaluate("location.pathname + location.search")))
+        for href in hrefs:
+            key = (id(page.context), href)
+            if key in self.followed:
+                continue
+            self.followed.add(key)
+            status = page.request.get(href).status
+            if status >= 400:
+                self.broken[f"{name}: {href}"] = status
 
 
 def submit(page: Page, selector: str = SUBMIT) -> None:
@@ -345,7 +367,7 @@ def test_the_operator_journey_from_an_empty_database(
     expect(person.locator("main")).to_contain_text(number[-4:])
     journey.page(person, "person-card-registered")
     subject = register.subject_of(User.objects.get(email=PERSON))
-    (card,) = Card.objects.filter(holder=subject)
+    (card,) = Card.objects.filter(holder=subject, kind=Card.Kind.KLIENTO)
     assert card.batch is not None
     assert card.batch_position is not None
 
@@ -368,6 +390,8 @@ def test_the_operator_journey_from_an_empty_database(
     journey.page(agent, "agent-person")
 
     assert journey.overflows == {}, journey.overflows
+    assert len(journey.followed) > 50  # the links were followed
+    assert journey.broken == {}, journey.broken
     assert journey.violations == {}, "\n".join(
         f"{where}: {line}" for where, lines in journey.violations.items() for line in lines
     )
