@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -125,10 +124,6 @@ def link_in_last_mail(to: str, pattern: re.Pattern[str]) -> str:
     found = pattern.search(str(message.body))
     assert found, message.body
     return found.group(1)
-
-
-def wait_for_next_totp_window() -> None:
-    time.sleep(30 - time.time() % 30 + 1)
 
 
 def set_up_staff_account(page: Page, journey: Journey, link: str, email: str, who: str) -> None:
