@@ -394,3 +394,16 @@ def test_the_change_code_email_is_in_the_persons_language(
     [message] = mail.outbox
     assert message.subject == "Klienton kortinvaihtokoodisi"
     assert "anna tämä vaihtokoodi" in message.body
+
+
+def test_a_person_who_visited_is_a_customer_of_that_merchant_without_joining(
+    cs: Client, anna: Any, merchant_a: Any
+) -> None:
+    from kliento.sharing.models import Relationship
+
+    Relationship.objects.filter(subject=anna.subject).delete()  # visits, no relationship
+
+    body = opened(cs, anna.subject).content.decode()
+
+    assert merchant_a.merchant.name in body.split("merchants-heading", 1)[1]
+    assert "Not a customer of any merchant" not in body

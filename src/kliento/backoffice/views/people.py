@@ -36,7 +36,7 @@ from kliento.register import catalogue, services
 from kliento.register.catalogue import Category, Item
 from kliento.register.models import Subject
 from kliento.register.views import shown
-from kliento.sharing.models import Relationship
+from kliento.sharing.selectors import merchants_of_person
 
 # Roles in order of preference: a user holding both acts in the first.
 PROFILE_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.CUSTOMER_SERVICE)
@@ -192,9 +192,8 @@ def _show_profile(
             "login_email": subject.user.email if subject.user else "",
             "sections": _sections(items, stored),
             "cards": [(row.card, row.masked) for row in overview["card_rows"]],
-            "relationships": Relationship.objects.filter(subject=subject)
-            .select_related("merchant")
-            .order_by("-joined_at"),
+            # joined or visited with one of their cards: either makes them a customer
+            "customer_of": list(merchants_of_person(subject=subject)),
             "sees_health": any(item.special_category for item in items),
             "can_act": staff.holds(*ACTION_ROLES),
             "action_form": ReasonForm(),
