@@ -106,3 +106,24 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client: Client)
     response = client.get("/api/v1/me", headers={**BAD, "X-Forwarded-For": "192.0.2.99"})
 
     assert_envelope(response, 429, "rate_limited")
+
+
+@pytest.mark.django_db
+def test_with_redis_every_process_counts_against_the_same_limit() -> None:
+    from django.core.cache.backends.redis import RedisCache
+
+    from kliento.accounts.api_auth import FailedTokenLimiter
+
+    location = "redis://127.0.0.1:6379/15"
+    request = Client().get("/healthz").wsgi_request  # an address to count against
+    # Given two processes, each with its own connection to the shared cache
+    first, second = (FailedTokenLimiter("3/m") for _ in range(2))
+    first.cache = RedisCache(location, {})
+    second.cache = RedisCache(location, {})
+    first.cache.clear()
+    # When one records three failures
+    for _ in range(3):
+        first.record_failure(request)
+    # Then the other refuses the next attempt too
+    assert second.retry_after(request) is not None
+    first.cache.clear()

@@ -70,6 +70,7 @@ def production_env(tmp_path: Path, collected_static: Path) -> dict[str, str]:
             "KLIENTO_CONSENT_SIGNING_KEY": consent_key_pem(),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "KLIENTO_STATIC_ROOT": str(collected_static),
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         }
     )
     return env
@@ -104,6 +105,21 @@ def test_the_deploy_check_refuses_a_release_without_collected_static_files(
 
     assert result.returncode != 0
     assert "kliento.W001" in result.stderr + result.stdout
+
+
+def test_the_deploy_check_refuses_several_workers_without_shared_rate_limits(
+    production_env: dict[str, str],
+) -> None:
+    del production_env["REDIS_URL"]
+    production_env["KLIENTO_WORKERS"] = "2"
+
+    result = kliento(production_env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "kliento.W002" in result.stderr + result.stdout
+
+    production_env["KLIENTO_WORKERS"] = "1"  # one process: its own memory is the truth
+    result = kliento(production_env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_page_is_served_with_the_production_settings_the_documented_way(

@@ -1,12 +1,16 @@
 """Deploy checks of our own (``kliento check --deploy``).
 
-With the production storage (whitenoise's manifest), a page that names a static file no
-manifest knows raises an error: every HTML page would answer 500. ``kliento collectstatic
---no-input`` writes the manifest; this check refuses a deployment that skipped it.
+- With the production storage (whitenoise's manifest), a page that names a static file no
+  manifest knows raises an error: every HTML page would answer 500. ``kliento collectstatic
+  --no-input`` writes the manifest; W001 refuses a deployment that skipped it.
+- Rate limits (logins, failed tokens, API throttles) count in Django's cache. Without
+  ``REDIS_URL`` that is each process's own memory, so with several gunicorn workers every
+  limit multiplies; W002 refuses that.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,5 +35,20 @@ def static_files_collected(app_configs: Any, **kwargs: Any) -> list[CheckMessage
             "answer 500.",
             hint="Run `kliento collectstatic --no-input` on each release (docs/operations.md).",
             id="kliento.W001",
+        )
+    ]
+
+
+@register(Tags.caches, deploy=True)
+def rate_limits_shared(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    workers = int(os.environ.get("KLIENTO_WORKERS", "2"))
+    if settings.REDIS_URL or workers <= 1:
+        return []
+    return [
+        CheckWarning(
+            f"Rate limits are counted per process: {workers} workers without REDIS_URL "
+            "multiply every limit by the number of processes.",
+            hint="Set REDIS_URL (redis://host:6379/0), or KLIENTO_WORKERS=1.",
+            id="kliento.W002",
         )
     ]
