@@ -20,7 +20,7 @@ class StaffArea:
     title: str | Promise
     description: str | Promise
     roles: frozenset[StaffRole]
-    url_name: str | None = None  # None until the area's pages exist
+    url_name: str  # every area has its pages: nothing says "coming soon"
 
 
 STAFF_AREAS = (
