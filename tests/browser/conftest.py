@@ -7,9 +7,11 @@ downloads a browser of its own. Screenshots go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -102,3 +104,12 @@ def axe_violations(page: Page) -> list[str]:
         + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
         for v in result["violations"]
     ]
+
+
+def fresh_code(secret: str) -> str:
+    """A TOTP code with at least 10 s of its 30 s window left, so a slow request cannot
+    reach the server in the next window (allauth allows no drift)."""
+    left = 30 - time.time() % 30
+    if left < 10:
+        time.sleep(left + 0.5)
+    return str(pyotp.TOTP(secret).now())

@@ -18,7 +18,6 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -32,7 +31,7 @@ from kliento.cards.models import Card
 from kliento.merchants.models import Membership, Merchant, Premises
 from kliento.register import services as register
 from kliento.visits.models import LoyaltyProgram, Visit
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, fresh_code, screenshot
 
 # serialized_rollback: the rows the migrations write (roles, purposes, the card issuer)
 # are back for the second language after the first one's flush.
@@ -137,7 +136,7 @@ def set_up_staff_account(page: Page, journey: Journey, link: str, email: str, wh
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     journey.page(page, f"{who}-totp")
     secret = page.locator("#authenticator_secret").input_value()
-    page.locator("#id_code").fill(pyotp.TOTP(secret).now())
+    page.locator("#id_code").fill(fresh_code(secret))
     submit(page)
     if "/recovery-codes" in page.url:
         journey.page(page, f"{who}-recovery-codes")

@@ -25,7 +25,7 @@ from kliento.consent.models import ConsentEvent
 from kliento.register import services
 from kliento.register.models import Subject
 from kliento.sharing import services as sharing
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, fresh_code, screenshot
 from tests.conftest import PASSWORD, MerchantWorld, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +50,7 @@ def log_in(page: Page, email: str, totp_secret: str | None = None) -> None:
     page.locator("main form[action='/accounts/login/'] button[type=submit]").click()
     page.wait_for_load_state()
     if totp_secret is not None:
-        page.locator("#id_code").fill(pyotp.TOTP(totp_secret).now())
+        page.locator("#id_code").fill(fresh_code(totp_secret))
         page.locator("main button[type=submit]").first.click()
         page.wait_for_load_state()
 
