@@ -8,6 +8,7 @@ Rule modules never import kliento.visits.models: the model takes its fields from
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -87,7 +88,7 @@ def euros_field(label: Any, help_text: Any = "", **kwargs: Any) -> forms.Decimal
     )
 
 
-class Rule:
+class Rule(ABC):
     """One loyalty rule. Subclass it in a module of this package: the class is found and
     registered on its own. ``key`` names the rule and the LoyaltyProgram field of its
     parameter; ``order`` places it among the others in the form and the explanation."""
@@ -115,13 +116,13 @@ class Rule:
 
     # --- parameters ---------------------------------------------------------------------
 
+    @abstractmethod
     def model_fields(self) -> dict[str, models.Field[Any, Any]]:
         """The fields the rule adds to LoyaltyProgram: its parameters."""
-        raise NotImplementedError
 
+    @abstractmethod
     def form_fields(self) -> dict[str, forms.Field]:
         """The fields the rule adds to the program form."""
-        raise NotImplementedError
 
     def initial(self, program: LoyaltyProgram) -> dict[str, Any]:
         """The form's values for an existing program (by default the fields as stored)."""
@@ -135,15 +136,16 @@ class Rule:
             for name, field in self.model_fields().items()
         }
 
-    def validate(self, kind: str, params: dict[str, int]) -> None:
-        """Refuse terms this rule cannot work with: raise DomainError."""
+    def validate(self, kind: str, params: dict[str, int]) -> None:  # noqa: B027 (optional hook)
+        """Refuse terms this rule cannot work with: raise DomainError. Most rules take any
+        terms their form fields allow, so by default nothing is refused."""
 
     # --- the explanation ---------------------------------------------------------------
 
+    @abstractmethod
     def explain(self, program: LoyaltyProgram) -> str | None:
         """What the rule does in this program, in a few words for the staff; None when it
         does nothing (a limit that is off)."""
-        raise NotImplementedError
 
     # --- at check-in -------------------------------------------------------------------
 
@@ -182,5 +184,6 @@ class LimitRule(Rule):
     skipped_text: ClassVar[Promise]
     queries: ClassVar[bool] = True  # limits that need no query are checked first
 
+    @abstractmethod
     def refuses(self, program: LoyaltyProgram, visiting: Visiting) -> bool:
-        raise NotImplementedError
+        """True when this visit may earn nothing by this limit."""
