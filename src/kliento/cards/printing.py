@@ -3,8 +3,6 @@ leaflets in SVG. Pure rendering of what :func:`kliento.cards.batches.batch_print
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
@@ -12,6 +10,7 @@ import segno
 from django.utils.translation import gettext as _
 
 from kliento.cards.batches import PrintedCard
+from kliento.common.spreadsheet import csv_row
 
 # A4 in millimetres, and a 3 x 7 grid of 70 x 42.4 mm leaflets (a common label sheet).
 PAGE_WIDTH = 210.0
@@ -23,22 +22,14 @@ _CELL_WIDTH = PAGE_WIDTH / COLUMNS
 _CELL_HEIGHT = 42.4
 _TOP = (PAGE_HEIGHT - ROWS * _CELL_HEIGHT) / 2
 _QR_SIZE = 22.0  # a version-1 QR code: 21 modules of about 1 mm
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP "CSV injection")."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def batch_csv(cards: Iterable[PrintedCard]) -> str:
-    """number, formatted number and registration code of each card, one row each."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["number", "formatted_number", "registration_code"])
-    for card in cards:
-        writer.writerow([csv_cell(v) for v in (card.number, card.formatted_number, card.code)])
-    return out.getvalue()
+    """number, formatted number and registration code of each card, one row each (cells
+    neutralised like every CSV the product writes: kliento.common.spreadsheet)."""
+    rows = [csv_row(["number", "formatted_number", "registration_code"])]
+    rows += [csv_row([card.number, card.formatted_number, card.code]) for card in cards]
+    return "".join(rows)
 
 
 def sheet_count(size: int) -> int:
