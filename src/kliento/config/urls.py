@@ -4,8 +4,8 @@ from django.urls import include, path, re_path
 from kliento.accounts import views_tokens
 from kliento.backoffice.views.home import staff_home
 from kliento.common import http
-from kliento.common.views import home
 from kliento.config.api import api
+from kliento.config.views import home
 from kliento.consent import urls as consent_urls
 from kliento.marketing import urls as marketing_urls
 
