@@ -22,6 +22,7 @@ from kliento.visits.rules.base import (
     LIMITS,
     POINTS,
     REWARD,
+    STAMPS,
     EarningRule,
     LimitRule,
     Rule,
@@ -58,16 +59,27 @@ for _module in pkgutil.iter_modules(__path__):
 RULES: tuple[Rule, ...] = tuple(rule() for rule in sorted(Rule.registry, key=lambda r: r.order))
 
 
-def for_kind(kind: str) -> list[Rule]:
+# Worked out once: check-in asks for them for every program of every visit.
+_FOR_KIND: dict[str, tuple[Rule, ...]] = {
+    kind: tuple(rule for rule in RULES if rule.applies_to(kind)) for kind in (POINTS, STAMPS)
+}
+_LIMITS: dict[str, tuple[LimitRule, ...]] = {
+    kind: tuple(
+        sorted((r for r in rules if isinstance(r, LimitRule)), key=lambda rule: rule.queries)
+    )
+    for kind, rules in _FOR_KIND.items()
+}
+
+
+def for_kind(kind: str) -> tuple[Rule, ...]:
     """The rules that apply to a program of this kind, in order."""
-    return [rule for rule in RULES if rule.applies_to(kind)]
+    return _FOR_KIND.get(kind, ())
 
 
-def limits_for(kind: str) -> list[LimitRule]:
+def limits_for(kind: str) -> tuple[LimitRule, ...]:
     """The limits of a program of this kind, in the order they are checked: those that
     need no query first."""
-    limits = [rule for rule in for_kind(kind) if isinstance(rule, LimitRule)]
-    return sorted(limits, key=lambda rule: rule.queries)
+    return _LIMITS.get(kind, ())
 
 
 def param_names() -> list[str]:
