@@ -5,6 +5,7 @@ they land on after login, by links only. Each page has no WCAG 2.1 AA violation
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyotp
@@ -13,8 +14,11 @@ from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import BrowserContext, Page
 
 from kliento.accounts import services as accounts
+from kliento.accounts import staff
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
+from kliento.cards.models import CardIssuer
+from kliento.register import services as register
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
 from tests.browser.test_register_pages import LOCALES, log_in, staff_member
 
@@ -123,4 +127,56 @@ def test_back_office_pages_are_reached_by_links_accessible_and_fit_a_phone(
                     problems.append(f"page is {width} px wide")
             if problems:
                 found[f"{size} {url}"] = problems
+    assert found == {}
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_back_office_detail_pages_are_accessible_and_fit_a_phone(
+    new_context: Callable[..., BrowserContext], cardholder: Any, merchant_a: Any, lang: str
+) -> None:
+    # Given a person, an approved merchant, a card issuer and an invited staff member
+    subject = register.subject_of(cardholder)
+    issuer = CardIssuer.objects.create(kind=CardIssuer.Kind.TRAVEL, name="HSL")
+    admin_email, admin_secret = staff_with((StaffRole.ADMINISTRATOR,), "admin@kliento.example")
+    invited, _token = staff.staff_invite(
+        email="new.agent@kliento.example", role=StaffRole.CUSTOMER_SERVICE,
+        actor=Actor.system("tests"),
+    )  # fmt: skip
+    officer_email, officer_secret = staff_with(
+        (StaffRole.PRIVACY_OFFICER,), "officer@kliento.example"
+    )
+    pages = {
+        "admin": (admin_email, admin_secret, {
+            "merchant": f"/staff/merchants/{merchant_a.merchant.public_id}/",
+            "issuer-edit": f"/staff/cards/issuers/{issuer.public_id}/",
+            "team-remove": f"/staff/team/{invited.public_id}/remove/",
+        }),
+        "officer": (officer_email, officer_secret, {
+            "person-disclosures": f"/staff/people/{subject.public_id}/disclosures/",
+            "person-consents": f"/staff/people/{subject.public_id}/consents/",
+        }),
+    }  # fmt: skip
+    found: dict[str, list[str]] = {}
+    for who, (email, secret, urls) in pages.items():
+        page = new_context(locale=LOCALES[lang]).new_page()
+        log_in(page, email, totp_secret=secret)
+        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)  # type: ignore[arg-type]
+            for name, url in urls.items():
+                response = page.goto(url)
+                assert response is not None
+                assert response.status == 200, url
+                screenshot(page, f"backoffice-{who}-{name}-{size}-{lang}")
+                problems = axe_violations(page)
+                if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
+                    problems.append("wider than the window")
+                if problems:
+                    found[f"{size} {url}"] = problems
+    # and a setup link that is not (or no longer) good says so clearly
+    page = new_context(locale=LOCALES[lang]).new_page()
+    response = page.goto("/staff/setup/not-a-real-token/")
+    assert response is not None
+    assert response.status == 404
+    if problems := axe_violations(page):
+        found["setup link unknown"] = problems
     assert found == {}
