@@ -363,3 +363,30 @@ def test_each_card_kind_names_its_issuer(cardholder: User, merchant_a: MerchantW
     issuers = {(c["kind"], c["issuer"]["kind"]) for c in client.get("/api/v1/me/cards").json()}
 
     assert issuers == {("phone", "kliento"), ("kliento", "kliento"), ("contactless", "travel")}
+
+
+def test_a_blocked_card_can_be_replaced_on_the_replace_page(
+    cardholder: User, cardholder_client: Client
+) -> None:
+    from kliento.cards.services import card_block
+
+    # Given a lost card the person had blocked
+    subject = subject_of(cardholder)
+    card, _number, _code = card_issue_kliento(actor=Actor.system("tests"), holder=subject)
+    card_block(card=card, actor=Actor.system("tests"), reason="Lost")
+    _change, code = card_change_start(
+        new_card_input=identifiers.format_kliento_number(identifiers.new_kliento_number()),
+        actor=Actor.system("tests"),
+    )
+
+    # When they replace it with the change code
+    page = cardholder_client.get("/profile/cards/change/")
+    assert str(card.public_id) in page.content.decode()
+    response = cardholder_client.post(
+        "/profile/cards/change/", {"old_card": str(card.public_id), "code": code}
+    )
+
+    # Then the blocked card is replaced
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.status == "replaced"

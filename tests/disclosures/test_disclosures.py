@@ -12,7 +12,7 @@ from django.utils.translation import override
 from kliento.accounts.models import User
 from kliento.accounts.roles import StaffRole
 from kliento.audit.actors import Actor
-from kliento.audit.models import AuditEntry
+from kliento.audit.models import ActorKind, AuditEntry
 from kliento.cards.models import Card
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.consent.services import consent_give, consent_withdraw
@@ -300,3 +300,25 @@ def test_correcting_or_deleting_a_disclosed_item_tells_its_recipient(
         (issuer, "correction", ["first_name"]),
         (issuer, "correction", ["first_name"]),
     ]
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor.system("tests"),
+        Actor(ActorKind.STAFF, "x", role="marketing"),
+        Actor(ActorKind.STAFF, "x", role="auditor"),
+    ],
+)
+def test_only_the_privacy_officer_and_customer_service_review_disclosures(
+    person: Subject, actor: Actor
+) -> None:
+    from kliento.audit.models import AuditEntry
+    from kliento.common.errors import DomainError
+    from kliento.disclosures.services import disclosures_read
+
+    before = AuditEntry.objects.count()
+    with pytest.raises(DomainError) as refused:
+        disclosures_read(subject=person, actor=actor)
+    assert refused.value.code == "permission_denied"
+    assert AuditEntry.objects.count() == before

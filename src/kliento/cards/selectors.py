@@ -33,8 +33,13 @@ def card_of(*, subject: Subject, card_id: UUID) -> Card:
 
 
 def replaceable_cards_of(*, subject: Subject) -> QuerySet[Card]:
-    """The person's active physical cards: the ones a card change can replace."""
-    return cards_of(subject=subject).filter(status=Card.Status.ACTIVE).exclude(kind=Card.Kind.PHONE)
+    """The person's physical cards a card change can replace: active ones, and blocked
+    ones (a lost card is blocked first, then replaced)."""
+    return (
+        cards_of(subject=subject)
+        .filter(status__in=(Card.Status.ACTIVE, Card.Status.BLOCKED))
+        .exclude(kind=Card.Kind.PHONE)
+    )
 
 
 @dataclass(frozen=True)

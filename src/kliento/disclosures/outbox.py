@@ -143,7 +143,8 @@ def _claim(message_id: str, now: datetime) -> tuple[OutboxMessage, bytes, dict[s
         )
         if message is None or message.next_attempt_at > now:
             return None
-        message.next_attempt_at = now + IN_FLIGHT
+        # the real clock: a sweep's "now" is taken once for many slow requests
+        message.next_attempt_at = timezone.now() + IN_FLIGHT
         message.save(update_fields=["next_attempt_at"])
     body = body_of(message)
     timestamp = int(time.time())  # the real sending time, whatever ``now`` says

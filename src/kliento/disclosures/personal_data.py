@@ -44,8 +44,8 @@ def _notifications(subject: Subject) -> Iterator[dict[str, Any]]:
 
 
 # Disclosure rows are the proof of what was given to whom (GDPR art. 5(2), 19 and 30):
-# they keep only the pseudonymous subject reference and item keys (and, on a disclosure
-# recorded by hand, the privacy officer's note of the request), so no erase hook.
+# they stay with only the pseudonymous subject reference and item keys. The free-text
+# note of a disclosure recorded by hand is the one thing erased when the account goes.
 KEPT_AS_PROOF = _(
     "Proof of what was given to whom and that corrections and erasures were passed on "
     "(GDPR art. 5(2), 19 and 30); it keeps only the pseudonymous subject reference and "
@@ -59,6 +59,9 @@ register_section(
         items=("disclosures",),
         rows=_disclosures,
         order=160,
+        erase=lambda subject: (
+            Disclosure.objects.filter(subject=subject).exclude(note="").update(note="")
+        ),
         kept_because=KEPT_AS_PROOF,
     )
 )

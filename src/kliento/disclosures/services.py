@@ -45,6 +45,11 @@ def _invalid(message: object, **details: object) -> DomainError:
     return DomainError(ErrorCode.VALUE_INVALID, message, details=dict(details))  # type: ignore[arg-type]
 
 
+DISCLOSURE_REVIEW_ROLES = frozenset(
+    {StaffRole.PRIVACY_OFFICER.value, StaffRole.CUSTOMER_SERVICE.value}
+)
+
+
 def _require_recipient_staff(actor: Actor) -> None:
     if actor.kind != ActorKind.STAFF or actor.role not in RECIPIENT_ROLES:
         raise DomainError(
@@ -412,10 +417,16 @@ def outbox_notify_erasure(*, subject: Subject, actor: Actor) -> int:
 
 @transaction.atomic
 def disclosures_read(*, subject: Subject, actor: Actor, limit: int = 500) -> list[Disclosure]:
-    """What was disclosed about ``subject``, newest first, for a staff member's review;
-    the read is recorded (and so shown to the person) before anything is returned."""
+    """What was disclosed about ``subject``, newest first, for the privacy officer's or
+    customer service's review; the read is recorded (and so shown to the person) before
+    anything is returned. An erased person's disclosures are nobody's to review."""
+    require_actor(actor)
+    if actor.kind != ActorKind.STAFF or actor.role not in DISCLOSURE_REVIEW_ROLES:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("You may not do this."))
+    if subject.erased_at is not None:
+        raise DomainError(ErrorCode.NOT_FOUND, _("Not found."))
     audit_record(
-        actor=require_actor(actor), action=AuditAction.DISCLOSURES_READ,
+        actor=actor, action=AuditAction.DISCLOSURES_READ,
         subject_id=subject.public_id,
         items=["disclosures"], purpose="disclosure review",
     )  # fmt: skip

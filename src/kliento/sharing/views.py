@@ -35,7 +35,6 @@ from kliento.sharing import activity, selectors, services
 from kliento.sharing.forms import (
     SPECIAL,
     ActivityFilterForm,
-    DomainErrorForm,
     HealthSharingForm,
     SharingForm,
 )
@@ -49,10 +48,6 @@ def _me(request: HttpRequest) -> tuple[Subject, Actor]:
     if not isinstance(user, User):  # login_required lets only signed-in users here
         raise PermissionDenied
     return register.subject_of(user), Actor.person(user, request)
-
-
-def _refused(form: DomainErrorForm, error: DomainError) -> None:
-    add_domain_error(form, error)
 
 
 @login_required
