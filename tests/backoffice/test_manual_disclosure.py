@@ -259,3 +259,17 @@ def test_the_page_lists_nothing_for_a_person_without_disclosures(
     officer: Client, person: Subject
 ) -> None:
     assert "Nothing has been disclosed." in officer.get(_page(person)).content.decode()
+
+
+def test_cancelling_the_account_blanks_the_note_and_keeps_the_proof(
+    officer: Client, person: Subject, authority: Recipient, cardholder: User
+) -> None:
+    from kliento.privacy.services import account_cancel
+
+    officer.post(_post_url(person), _valid(authority))
+
+    account_cancel(subject=person, actor=Actor.person(cardholder))
+
+    rows = Disclosure.objects.filter(subject=person)
+    assert rows.count() == 2  # the proof of what was given to whom stays
+    assert set(rows.values_list("note", flat=True)) == {""}  # the free text goes
