@@ -244,3 +244,19 @@ def test_the_list_shows_only_my_own_personal_tokens(
     names = [item["name"] for item in cardholder_client.get(TOKENS_URL).json()]
 
     assert names == ["Mine"]
+
+
+@pytest.mark.django_db
+def test_creating_and_revoking_a_token_is_audited_without_its_name(cardholder: User) -> None:
+    from kliento.audit.models import AuditEntry
+
+    token, _plain = tokens.token_create(
+        kind=ApiToken.Kind.PERSONAL, name="Anna's phone", user=cardholder,
+        actor=Actor.person(cardholder),
+    )  # fmt: skip
+    tokens.token_revoke(token=token, actor=Actor.person(cardholder))
+
+    entries = AuditEntry.objects.filter(action__in=["token.create", "token.revoke"])
+    assert [e.action for e in entries.order_by("seq")] == ["token.create", "token.revoke"]
+    assert all("Anna" not in str(e.context) for e in entries)
+    assert all(e.context["token"] == token.lookup for e in entries)

@@ -400,3 +400,19 @@ def test_the_invitation_mail_is_in_swedish_when_asked(admin_client: Client) -> N
     assert message.subject == "Kliento: aktivera ditt personalkonto"
     assert "Länken fungerar en gång" in message.body
     assert "personalkonto i Klientos backoffice (Dataskyddsombud)." in message.body
+
+
+def test_inviting_an_existing_person_keeps_their_own_language(cardholder: Any) -> None:
+    from kliento.accounts import staff as staff_services
+    from kliento.audit.actors import Actor
+
+    cardholder.language = "sv"
+    cardholder.save(update_fields=["language"])
+
+    staff_services.staff_invite(
+        email=cardholder.email, role="customer_service", actor=Actor.system("tests"),
+        language="fi",
+    )  # fmt: skip
+
+    cardholder.refresh_from_db()
+    assert cardholder.language == "sv"

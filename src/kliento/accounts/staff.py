@@ -138,9 +138,10 @@ def staff_invite(
         )
     if user is None:
         user = user_create(email=address, password=None, actor=actor, verified=False)
-    if language in LANGUAGES:
-        user.language = language
-        user.save(update_fields=["language", "updated_at"])
+        # a new login takes the invitation's language; an existing person keeps their own
+        if language in LANGUAGES:
+            user.language = language
+            user.save(update_fields=["language", "updated_at"])
     staff_role_grant(user=user, role=staff_role, actor=actor)
     token = _link_issue(user)
     audit_record(

@@ -81,7 +81,8 @@ def token_create(
         secret_hash=_hash(secret),
         expires_at=expires_at,
     )
-    audit_record(actor=actor, action=AuditAction.TOKEN_CREATE, context=_token_context(token))
+    if kind == ApiToken.Kind.PERSONAL:  # terminals and integrations record their own entry
+        audit_record(actor=actor, action=AuditAction.TOKEN_CREATE, context=_token_context(token))
     return token, f"{TOKEN_PREFIX}{lookup}_{secret}"
 
 
@@ -116,10 +117,14 @@ def token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action=AuditAction.TOKEN_REVOKE, context=_token_context(token))
+        if token.kind == ApiToken.Kind.PERSONAL:
+            audit_record(
+                actor=actor, action=AuditAction.TOKEN_REVOKE, context=_token_context(token)
+            )
     return token
 
 
 def _token_context(token: ApiToken) -> dict[str, str]:
-    # The lookup names the token in the log; the secret never leaves token_create.
-    return {"token": token.lookup, "kind": token.kind, "name": token.name}
+    # The lookup names the token in the log; the secret never leaves token_create, and the
+    # name the person typed (free text) stays out of the append-only log.
+    return {"token": token.lookup, "kind": token.kind}
