@@ -29,7 +29,7 @@ def test_the_api_answers_503_in_the_envelope_with_retry_after(cardholder: User) 
 
 @pytest.mark.django_db
 def test_a_page_answers_503_with_retry_after(cardholder: User) -> None:
-    client = Client()
+    client = Client(raise_request_exception=False)
     client.force_login(cardholder)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -39,6 +39,23 @@ def test_a_page_answers_503_with_retry_after(cardholder: User) -> None:
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert b"briefly unavailable" in response.content
+
+
+@pytest.mark.django_db
+def test_a_staff_page_answers_503_when_the_middleware_meets_the_outage(
+    staff_user: Any,
+) -> None:
+    from kliento.accounts.roles import StaffRole
+
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_user(StaffRole.CUSTOMER_SERVICE))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CursorWrapper, "execute", _refuse)
+        response = client.get("/staff/")  # the MFA middleware reads the user first
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
 
 
 def _refuse(*args: Any, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, connection
@@ -101,6 +102,10 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Django calls this for whatever a view or a middleware left uncaught; a database
+    # that cannot be reached is an outage to wait out (503), not a defect (500).
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     if _is_api(request):
         return error_response(
             DomainError(ErrorCode.SERVER_ERROR, _("Something went wrong on our side."))
@@ -172,23 +177,13 @@ def unavailable() -> DomainError:
     )
 
 
-class DatabaseUnavailableMiddleware:
-    """A database outage answers 503 with ``Retry-After`` (the envelope under /api/, a
-    plain page elsewhere), never a 500 after a long hang."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.warning("database unavailable path=%s error=%s", request.path, type(exception))
-        if _is_api(request):
-            response: HttpResponse = error_response(unavailable())
-        else:
-            response = render(request, "errors/503.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After``: the envelope under /api/, a plain page elsewhere (the
+    base layout would read the session and the menu from the database that is away)."""
+    logger.warning("database unavailable path=%s", request.path)
+    if _is_api(request):
+        response: HttpResponse = error_response(unavailable())
+    else:
+        response = render(request, "errors/503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

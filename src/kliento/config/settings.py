@@ -127,7 +127,6 @@ MIDDLEWARE = [
     "kliento.common.http.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kliento.common.http.PermissionsPolicyMiddleware",
-    "kliento.common.http.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
