@@ -9,6 +9,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -105,30 +106,30 @@ def card_for_scan(scanned: Scanned, *, create: bool) -> FoundCard:
     """The card a scan names. A first scan of a well-formed Kliento number or contactless
     UID creates an unregistered card (its registration code is returned once); a phone
     QR names its card directly. Blocked cards are refused."""
+    # The batch's state comes along in the same query (a column, not the batch row with
+    # its sealed secret): check-in is the hot path.
+    cards = Card.objects.select_related("holder").annotate(batch_state=F("batch__state"))
     if scanned.card_id is not None:
-        card = (
-            Card.objects.filter(public_id=scanned.card_id).select_related("holder", "batch").first()
-        )
+        card = cards.filter(public_id=scanned.card_id).first()
         found = None if card is None else FoundCard(card, False, None)
     else:
         kind = _KIND_BY_SCAN[scanned.kind]
         lookup = card_lookup(kind, scanned.value)
-        card = Card.objects.filter(lookup=lookup).select_related("holder", "batch").first()
+        card = cards.filter(lookup=lookup).first()
         found = None if card is None else FoundCard(card, False, None)
         if found is None and create:
             try:
                 with transaction.atomic():
-                    card, code = _new_card(kind=kind, value=scanned.value, holder=None)
-                found = FoundCard(card, True, code)
+                    new_card, code = _new_card(kind=kind, value=scanned.value, holder=None)
+                found = FoundCard(new_card, True, code)
             except IntegrityError:  # created by a concurrent first scan
-                card = Card.objects.select_related("holder").get(lookup=lookup)
+                card = cards.get(lookup=lookup)
                 found = FoundCard(card, False, None)
     if found is None:
         raise DomainError(ErrorCode.CARD_UNKNOWN, _("This card is not known to Kliento."))
     if found.card.status != Card.Status.ACTIVE:
         raise DomainError(ErrorCode.CARD_BLOCKED, _("This card is blocked and cannot be used."))
-    batch = found.card.batch
-    refusal = card_batch_refusal(found.card, None if batch is None else batch.state)
+    refusal = card_batch_refusal(found.card, getattr(found.card, "batch_state", None))
     if refusal is not None:
         raise refusal
     return found

@@ -30,14 +30,20 @@ from kliento.visits.models import LoyaltyProgram, Reward, Visit
 
 
 def shared_profile(
-    *, subject: Subject, merchant: Merchant, actor: Actor, purpose: str
+    *,
+    subject: Subject,
+    merchant: Merchant,
+    actor: Actor,
+    purpose: str,
+    granted: list[str] | None = None,
 ) -> dict[str, Any]:
     """The values of the shared items, decrypted, primary value first, by item key.
 
     The read is recorded (who, which premises, which items) in the caller's transaction.
-    Items with no value are left out; nothing is read when nothing is shared.
+    Items with no value are left out; nothing is read when nothing is shared. A caller
+    that has just read the grants passes them as ``granted``.
     """
-    items = granted_items(subject=subject, merchant=merchant)
+    items = granted_items(subject=subject, merchant=merchant) if granted is None else granted
     if not items:
         return {}
     values_by_item = register.profile_read(
@@ -123,5 +129,7 @@ def customer_view(
     if is_restricted(subject):  # GDPR art. 18: stored, but nobody reads it meanwhile
         return CustomerView(subject, visits, states, rewards, {}, [])
     granted = granted_items(subject=subject, merchant=merchant)
-    shared = shared_profile(subject=subject, merchant=merchant, actor=actor, purpose=purpose)
+    shared = shared_profile(
+        subject=subject, merchant=merchant, actor=actor, purpose=purpose, granted=granted
+    )
     return CustomerView(subject, visits, states, rewards, shared, granted)
