@@ -132,3 +132,33 @@ def test_the_person_sees_the_correction_in_their_activity(
     assert "Customer service corrected your stamps in Kahvila Aalto stamps: +2" in page
     assert "Corrected your points or stamps" in page
     assert "Ticket 24: stamps missing" in page
+
+
+def test_a_correction_of_points_and_stamps_shows_both_in_the_activity(
+    anna: tuple[Subject, Card], merchant_a: MerchantWorld, service: Actor,
+    cardholder_client: Client,
+) -> None:  # fmt: skip
+    _subject, card = anna
+    ledger_correct(card=card, program=merchant_a.points, points=5, stamps=1,
+                   reason="Ticket 25: both missing", actor=service)  # fmt: skip
+
+    page = cardholder_client.get("/profile/activity/").content.decode()
+
+    assert "+5 points, +1 stamps" in page
+
+
+def test_no_correction_while_the_person_has_restricted_processing(
+    anna: tuple[Subject, Card], merchant_a: MerchantWorld, service: Actor
+) -> None:
+    from kliento.register.models import ProcessingRestriction
+
+    subject, card = anna
+    ProcessingRestriction.objects.create(subject=subject, reason="Accuracy contested")
+    before = LedgerEntry.objects.count()
+
+    with pytest.raises(DomainError) as refused:
+        ledger_correct(card=card, program=merchant_a.points, points=5, stamps=0,
+                       reason="Ticket 26", actor=service)  # fmt: skip
+
+    assert refused.value.code == ErrorCode.PROCESSING_RESTRICTED
+    assert LedgerEntry.objects.count() == before

@@ -264,7 +264,15 @@ def _who(event: Event) -> str:
 
 
 def _correction_title(p: dict[str, Any]) -> str:
-    """A correction by customer service (visits/corrections.py), in points or stamps."""
+    """A correction by customer service (visits/corrections.py): points, stamps or both."""
+    if p["points"] and p["stamps"]:
+        return (
+            _(
+                "Customer service corrected your points and stamps in %(program)s: "
+                "%(points)+d points, %(stamps)+d stamps"
+            )
+            % p
+        )
     if p["points"]:
         return _("Customer service corrected your points in %(program)s: %(n)+d") % {
             "n": p["points"], **p,

@@ -13,6 +13,7 @@ from kliento.audit.services import audit_record
 from kliento.cards.models import Card
 from kliento.common.errors import DomainError, ErrorCode
 from kliento.register.models import Subject
+from kliento.register.selectors import is_restricted
 from kliento.visits import loyalty
 from kliento.visits.models import LedgerEntry, LoyaltyProgram
 
@@ -53,6 +54,12 @@ def ledger_correct(
             ErrorCode.CORRECTION_EMPTY,
             _("Enter the points or stamps to add or remove."),
             details={"field": "points"},
+        )
+    if card.holder_id is not None and is_restricted(card.holder_id):
+        # GDPR art. 18, as at check-in: the holder's data may only be stored meanwhile.
+        raise DomainError(
+            ErrorCode.PROCESSING_RESTRICTED,
+            _("This person has restricted the use of their data: no corrections for now."),
         )
     card_ids = loyalty.account_card_ids(card, lock=True)
     balance = loyalty.balances([program.pk], card_ids)[program.pk]
