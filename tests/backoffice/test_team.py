@@ -416,3 +416,18 @@ def test_inviting_an_existing_person_keeps_their_own_language(cardholder: Any) -
 
     cardholder.refresh_from_db()
     assert cardholder.language == "sv"
+
+
+def test_the_team_page_takes_as_many_queries_for_one_member_as_for_six(
+    administrator: User, admin_client: Client, django_assert_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as alone:
+        assert admin_client.get("/staff/team/").status_code == 200
+    for number in range(5):
+        services.staff_invite(email=f"p{number}@kliento.example", role="marketing", actor=SYSTEM)
+
+    with django_assert_num_queries(len(alone.captured_queries)):
+        assert admin_client.get("/staff/team/").status_code == 200

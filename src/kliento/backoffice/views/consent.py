@@ -11,20 +11,19 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kliento.backoffice.guards import Staff, staff_view
-from kliento.backoffice.views.people import PROFILE_ROLES
+from kliento.backoffice.views.people import PROFILE_ROLES, person_or_404
 from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
 from kliento.consent import services
 from kliento.consent.forms import StaffConsentChangeForm, StaffConsentReadForm
 from kliento.consent.models import ConsentEvent
-from kliento.register.models import Subject
 
 
 @staff_view(*PROFILE_ROLES)
@@ -32,9 +31,7 @@ def person_consents(request: HttpRequest, staff: Staff, subject_id: UUID) -> Htt
     """GET asks for a reason; POST "read" shows the states at a moment and the history;
     POST "change" records a choice on the person's behalf."""
     actor, role = staff.actor, staff.role
-    subject = Subject.objects.filter(public_id=subject_id, erased_at__isnull=True).first()
-    if subject is None:
-        raise Http404
+    subject = person_or_404(subject_id)
     read_form = StaffConsentReadForm(
         request.POST if "read" in request.POST else None, prefix="read"
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kliento.accounts.roles import StaffRole
 from kliento.backoffice.guards import Staff, staff_view
+from kliento.backoffice.views.people import person_or_404
 from kliento.common.errors import DomainError
 from kliento.common.forms import add_domain_error
 from kliento.disclosures import notice, services
@@ -104,13 +105,6 @@ def ropa(request: HttpRequest, staff: Staff) -> HttpResponse:
     )
 
 
-def _subject_or_404(subject_id: UUID) -> Subject:
-    subject = Subject.objects.filter(public_id=subject_id, erased_at__isnull=True).first()
-    if subject is None:
-        raise Http404
-    return subject
-
-
 def _person_page(
     request: HttpRequest,
     staff: Staff,
@@ -138,14 +132,14 @@ def person_disclosures(request: HttpRequest, staff: Staff, subject_id: UUID) -> 
     """What was disclosed about one person, to whom and on what basis (the read is
     recorded and shown to the person); the privacy officer also sees the form to record
     a disclosure made by hand."""
-    return _person_page(request, staff, _subject_or_404(subject_id), None)
+    return _person_page(request, staff, person_or_404(subject_id), None)
 
 
 @require_POST
 @staff_view(StaffRole.PRIVACY_OFFICER)
 def person_disclosure_record(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
     """Record a disclosure made outside the service (for example to an authority)."""
-    subject = _subject_or_404(subject_id)
+    subject = person_or_404(subject_id)
     form = ManualDisclosureForm(request.POST)
     if form.is_valid():
         try:

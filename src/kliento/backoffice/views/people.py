@@ -110,7 +110,8 @@ class StaffSection:
     rows: list[StaffRow] = field(default_factory=list)
 
 
-def _subject(subject_id: UUID) -> Subject:
+def person_or_404(subject_id: UUID) -> Subject:
+    """The person a back-office page is about, with their login; 404 once erased."""
     subject = (
         Subject.objects.filter(public_id=subject_id, erased_at__isnull=True)
         .select_related("user")
@@ -213,7 +214,7 @@ def person_open(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpRes
     soon after an opening (back from an action) shows the profile again and records it
     again, with the reason given at the opening.
     """
-    subject = _subject(subject_id)
+    subject = person_or_404(subject_id)
     items = items_for(staff.role)
     context: dict[str, Any] = {
         "subject": subject,

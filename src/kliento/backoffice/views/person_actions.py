@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from kliento.backoffice.forms_person import LedgerCorrectionForm, ReasonForm
 from kliento.backoffice.guards import Staff, staff_view
 from kliento.backoffice.person_view import card_row_of
-from kliento.backoffice.views.people import ACTION_ROLES, _subject, staff_nav
+from kliento.backoffice.views.people import ACTION_ROLES, person_or_404, staff_nav
 from kliento.cards import services as cards
 from kliento.cards.selectors import CardRow
 from kliento.common.errors import DomainError
@@ -56,7 +56,7 @@ def _back(subject: Subject) -> HttpResponse:
 @staff_view(*ACTION_ROLES)
 def card_block(request: HttpRequest, staff: Staff, subject_id: UUID, card_id: UUID) -> HttpResponse:
     """Block one of the person's cards with a reason."""
-    subject = _subject(subject_id)
+    subject = person_or_404(subject_id)
     row = _row(subject, card_id)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +82,7 @@ def card_unblock(
     request: HttpRequest, staff: Staff, subject_id: UUID, card_id: UUID
 ) -> HttpResponse:
     """Take one of the person's blocked cards back into use, with a reason."""
-    subject = _subject(subject_id)
+    subject = person_or_404(subject_id)
     row = _row(subject, card_id)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def card_unblock(
 def change_code_send(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
     """E-mail a new card number and its change code to the person's verified login
     address; the code is never shown here."""
-    subject = _subject(subject_id)
+    subject = person_or_404(subject_id)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +131,7 @@ def change_code_send(request: HttpRequest, staff: Staff, subject_id: UUID) -> Ht
 @staff_view(*ACTION_ROLES)
 def ledger_correct(request: HttpRequest, staff: Staff, subject_id: UUID) -> HttpResponse:
     """Correct a balance with a compensating ledger entry."""
-    subject = _subject(subject_id)
+    subject = person_or_404(subject_id)
     programs = [s.program for s in loyalty.person_loyalty(subject=subject, entries_limit=0)]
     form = LedgerCorrectionForm(
         request.POST if request.method == "POST" else None, programs=programs

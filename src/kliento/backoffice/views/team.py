@@ -55,21 +55,22 @@ def _invitation_state(member: Any) -> str:
     return "invited" if member.link_expires_at > timezone.now() else "expired"
 
 
+def _row(member: User) -> dict[str, Any]:
+    roles = staff_roles_of(member)  # the groups are prefetched: no query
+    return {
+        "member": member,
+        "roles": roles,
+        "state": _invitation_state(member),
+        "role_form": RoleForm(
+            initial={"role": next(iter(roles), ADMIN)}, auto_id=f"id_{member.public_id}_%s"
+        ),
+    }
+
+
 def _team_page(
     request: HttpRequest, staff: Staff, form: InviteForm | None = None, status: int = 200
 ) -> HttpResponse:
-    rows = [
-        {
-            "member": member,
-            "roles": staff_roles_of_prefetched(member),
-            "state": _invitation_state(member),
-            "role_form": RoleForm(
-                initial={"role": next(iter(staff_roles_of_prefetched(member)), ADMIN)},
-                auto_id=f"id_{member.public_id}_%s",
-            ),
-        }
-        for member in staff_team()
-    ]
+    rows = [_row(member) for member in staff_team()]
     language = getattr(request, "LANGUAGE_CODE", "fi")
     context = {
         "rows": rows,
@@ -78,12 +79,6 @@ def _team_page(
         **staff_nav(staff),
     }
     return render(request, "staff/team.html", context, status=status)
-
-
-def staff_roles_of_prefetched(member: User) -> list[StaffRole]:
-    """The member's roles from the prefetched groups, in StaffRole's order."""
-    names = {group.name for group in member.groups.all()}
-    return [role for role in StaffRole if role.value in names]
 
 
 @never_cache
