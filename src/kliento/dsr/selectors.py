@@ -65,8 +65,4 @@ def request_get(*, request_id: UUID) -> DataSubjectRequest:
 
 def open_requests_of(*, subject: Subject) -> QuerySet[DataSubjectRequest]:
     """The person's requests still waiting for an answer, the one due first first."""
-    return (
-        DataSubjectRequest.objects.filter(subject=subject)
-        .exclude(status__in=CLOSED_STATUSES)
-        .order_by("due_at", "pk")
-    )
+    return requests_list(state="open").filter(subject=subject)

@@ -38,6 +38,7 @@ from kliento.dsr.models import (
 )
 from kliento.privacy.services import account_cancel
 from kliento.register.models import ProcessingRestriction, Subject
+from kliento.register.selectors import is_restricted
 
 HANDLER_ROLES = frozenset({StaffRole.CUSTOMER_SERVICE, StaffRole.PRIVACY_OFFICER})
 FEE_ROLES = frozenset({StaffRole.PRIVACY_OFFICER})
@@ -476,9 +477,7 @@ def restriction_apply(*, request: DataSubjectRequest, actor: Actor) -> Processin
     check-in refuses their cards and marketing leaves them out (``is_restricted``)."""
     _require_role(actor, HANDLER_ROLES)
     _verified_open(request, RequestKind.RESTRICTION)
-    if ProcessingRestriction.objects.filter(
-        subject=request.subject, lifted_at__isnull=True
-    ).exists():
+    if is_restricted(request.subject):
         raise DomainError(ErrorCode.ALREADY_RESTRICTED, _("Processing is already restricted."))
     restriction = ProcessingRestriction.objects.create(
         subject=request.subject, reason=request.get_kind_display()
